@@ -1,0 +1,5 @@
+import sys
+
+from mwaaform.cli import main
+
+sys.exit(main())

@@ -1,0 +1,284 @@
+"""The spec of one stack: one AWS account and region, one network, one or more MWAA environments.
+
+These models are the YAML's shape, field for field; every field's type, default and description
+live here and nowhere else (``docs/spec.md`` and the JSON Schema are generated from them).
+Single-field rules are in the types; rules that relate several fields are in
+:mod:`mwaaform.spec.rules`, so each can name every field it involves and point at the right line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from mwaaform.spec.access import Access
+from mwaaform.spec.alarms import Alarms, FlowLogs
+from mwaaform.spec.base import SpecModel
+from mwaaform.spec.values import (
+    AirflowVersion,
+    DataClassification as Classification,
+    EnvironmentClass,
+    LogLevel,
+    Region,
+    RetentionDays,
+    Stage,
+)
+
+# --- reusable constrained strings ---------------------------------------------------------
+
+AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+# MWAA CreateEnvironment Name: 1-80 chars, pattern ^[a-zA-Z][0-9a-zA-Z-_]*$
+# https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+EnvironmentName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z][0-9a-zA-Z_-]*$", min_length=1, max_length=80)]
+RoleArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]+$", max_length=2048)]
+PolicyArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", max_length=2048)]
+# STS AssumeRole ExternalId: 2-1224 chars of [\w+=,.@:/-].
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ExternalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/_-]+$", min_length=2, max_length=1224)]
+# IAM path: "/" alone or "/" + printable ASCII + "/", at most 512 chars.
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+IamPath = Annotated[str, StringConstraints(pattern=r"^/([!-~]+/)?$", max_length=512)]
+AvailabilityZone = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-\d[a-z]$")]
+VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")]
+SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")]
+SecurityGroupId = Annotated[str, StringConstraints(pattern=r"^sg-[0-9a-f]{8}([0-9a-f]{9})?$")]
+TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[\w\s.:/=+\-@]*$")]
+LocalPath = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _ipv4_network(value: str) -> str:
+    import ipaddress
+
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not an IPv4 network in CIDR notation ({exc})") from None
+    # VPC CIDR blocks are /16 to /28. https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+    if not 16 <= network.prefixlen <= 28:
+        raise ValueError(f"a VPC CIDR block must be between /16 and /28, got /{network.prefixlen}")
+    if not network.is_private:
+        raise ValueError(f"{value} is not a private (RFC 1918) range")
+    return value
+
+
+VpcCidr = Annotated[str, AfterValidator(_ipv4_network)]
+
+# --- account and tags ----------------------------------------------------------------------
+
+
+class Account(SpecModel):
+    """The AWS account and region the stack deploys into."""
+
+    id: AccountId = Field(description="12-digit AWS account id; the provider refuses any other account. Quote it in YAML.")
+    region: Region = Field(description="AWS region of the stack (one where MWAA is available).")
+    deploy_role_arn: RoleArn | None = Field(
+        default=None, description="IAM role the Pulumi provider assumes to deploy; omit to use the caller's credentials."
+    )
+    external_id: ExternalId | None = Field(default=None, description="External id passed when assuming `deploy_role_arn`.")
+    permissions_boundary_arn: PolicyArn | None = Field(
+        default=None, description="Permissions boundary attached to every IAM role mwaaform creates."
+    )
+    role_path: IamPath = Field(default="/", description="IAM path of the roles and policies mwaaform creates.")
+
+
+class Tags(SpecModel):
+    """Tags on every resource of the stack. Extra keys are free-form tags added as given."""
+
+    model_config = SpecModel.model_config | {
+        "extra": "allow",
+        "json_schema_extra": {"additionalProperties": {"type": "string", "maxLength": 256}},
+    }
+
+    Owner: TagValue = Field(description="Team or person accountable for the stack.")
+    CostCenter: TagValue = Field(description="Cost center billed for the stack.")
+    DataClassification: Classification = Field(description="Highest classification of the data the DAGs handle.")
+
+
+# --- network --------------------------------------------------------------------------------
+
+
+class ManagedNetwork(SpecModel):
+    """A VPC that mwaaform creates and owns."""
+
+    cidr: VpcCidr = Field(default="10.0.0.0/16", description="IPv4 CIDR block of the VPC (private range, /16 to /28).")
+    availability_zones: list[AvailabilityZone] = Field(
+        min_length=2,
+        max_length=6,
+        description="Availability zones of the account's region, at least two; one private subnet each. "
+        "Environments use the first two.",
+    )
+    egress: Literal["single_nat", "nat_per_az", "endpoints_only"] = Field(
+        default="single_nat",
+        description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway per AZ "
+        "(no single point of failure), or VPC endpoints only with no internet path at all.",
+    )
+
+
+class ExistingSubnet(SpecModel):
+    """A private subnet of an existing VPC."""
+
+    id: SubnetId = Field(description="Subnet id.")
+    availability_zone: AvailabilityZone = Field(description="Availability zone of the subnet.")
+
+
+class ExistingNetwork(SpecModel):
+    """A VPC that already exists (another team's or the landing zone's); mwaaform creates only security groups."""
+
+    vpc_id: VpcId = Field(description="Id of the VPC.")
+    private_subnets: list[ExistingSubnet] = Field(
+        min_length=2,
+        description="Private subnets with a route to the internet or to the required VPC endpoints; "
+        "environments use the first two, which must be in different AZs.",
+    )
+    security_group_ids: list[SecurityGroupId] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Extra security groups attached to every environment (MWAA allows 5 in all; one is mwaaform's).",
+    )
+
+
+class Network(SpecModel):
+    """The network shared by the stack's environments: exactly one of `managed` or `existing`."""
+
+    managed: ManagedNetwork | None = Field(default=None, description="Create and own a VPC.")
+    existing: ExistingNetwork | None = Field(default=None, description="Use an existing VPC.")
+    flow_logs: FlowLogs = Field(default_factory=FlowLogs, description="VPC flow logs to CloudWatch Logs.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Network:
+        if (self.managed is None) == (self.existing is None):
+            raise ValueError("set exactly one of network.managed or network.existing")
+        return self
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+class Workers(SpecModel):
+    """Celery workers: MWAA scales between `min` and `max` with the task load."""
+
+    min: int = Field(default=1, ge=1, le=25, description="Workers always running.")
+    max: int = Field(default=10, ge=1, le=25, description="Upper bound of autoscaling.")
+
+
+class WebServers(SpecModel):
+    """Apache Airflow web servers (API servers in Airflow 3)."""
+
+    min: int = Field(default=2, ge=1, le=5, description="Web servers always running (1 only on mw1.micro).")
+    max: int = Field(default=2, ge=1, le=5, description="Upper bound of web server autoscaling (1 only on mw1.micro).")
+
+
+class LogModule(SpecModel):
+    """One of MWAA's five log streams."""
+
+    enabled: bool = Field(default=True, description="Send this log type to CloudWatch Logs.")
+    level: LogLevel = Field(default="WARNING", description="Lowest level sent.")
+
+
+class Logging(SpecModel):
+    """CloudWatch logging. mwaaform creates the five log groups before the environment so it owns their retention."""
+
+    retention_days: RetentionDays = Field(default=30, description="Days CloudWatch keeps the logs (a value CloudWatch accepts).")
+    dag_processing: LogModule = Field(default_factory=LogModule, description="DAG processing logs.")
+    scheduler: LogModule = Field(default_factory=LogModule, description="Scheduler logs.")
+    task: LogModule = Field(default_factory=lambda: LogModule(level="INFO"), description="Task logs (INFO by default).")
+    webserver: LogModule = Field(default_factory=LogModule, description="Web server logs.")
+    worker: LogModule = Field(default_factory=LogModule, description="Worker logs.")
+
+
+class Encryption(SpecModel):
+    """Encryption at rest of the environment, its bucket, logs and alarm topic."""
+
+    key: Literal["aws_owned", "customer_managed"] = Field(
+        default="aws_owned",
+        description="`aws_owned`: AWS-owned keys. `customer_managed`: mwaaform creates a KMS key per environment "
+        "(rotation on) for the environment, bucket, log groups and alarm topic.",
+    )
+
+
+MaintenanceWindow = Annotated[
+    str,
+    StringConstraints(pattern=r"^(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)$"),
+]
+ConfigKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+$", max_length=64)]
+
+
+class Environment(SpecModel):
+    """One Amazon MWAA environment."""
+
+    name: EnvironmentName = Field(description="Environment name (MWAA: a letter, then letters, digits, `-`, `_`; at most 80).")
+    team: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}$")] = Field(
+        description="Owning team (lowercase, digits, `-`); becomes the `Team` tag."
+    )
+    stage: Stage = Field(description="Lifecycle stage; selects the stage defaults and becomes the `Environment` tag.")
+    environment_class: EnvironmentClass = Field(default="mw1.small", description="MWAA environment class.")
+    airflow_version: AirflowVersion = Field(default="2.10.3", description="Apache Airflow version.")
+    workers: Workers | None = Field(
+        default=None, description="Worker autoscaling bounds; default min 1, max 10 (mw1.micro: 1 and 1)."
+    )
+    schedulers: int | None = Field(default=None, ge=1, le=5, description="Schedulers; default 2 (mw1.micro: 1).")
+    webservers: WebServers | None = Field(default=None, description="Web server bounds; default 2 and 2 (mw1.micro: 1 and 1).")
+    webserver_access: Literal["private", "public"] = Field(
+        default="private", description="`private`: the Airflow UI is reachable only from the VPC. `public`: from the internet (with IAM sign-in)."
+    )
+    endpoint_management: Literal["service", "customer"] = Field(
+        default="service",
+        description="Who creates the VPC endpoints of the environment's database and web server: MWAA, or you "
+        "(shared VPCs where MWAA may not create endpoints).",
+    )
+    logging: Logging = Field(default_factory=Logging, description="Log types, levels and retention.")
+    encryption: Encryption = Field(default_factory=Encryption, description="Encryption at rest.")
+    dag_path: Annotated[str, StringConstraints(pattern=r"^[\w.\-/]+$")] = Field(
+        default="dags", description="Folder of the DAG bucket where DAGs are uploaded."
+    )
+    requirements: LocalPath | None = Field(
+        default=None, description="Local requirements.txt, relative to the spec file; uploaded and pinned by object version."
+    )
+    plugins: LocalPath | None = Field(default=None, description="Local plugins.zip, relative to the spec file.")
+    startup_script: LocalPath | None = Field(default=None, description="Local startup shell script, relative to the spec file.")
+    airflow_configuration_options: dict[ConfigKey, str] = Field(
+        default_factory=dict, description="Apache Airflow configuration overrides, `section.key: value`."
+    )
+    maintenance_window: MaintenanceWindow | None = Field(
+        default=None, description="Weekly maintenance start in UTC, `DAY:HH:MM` on the hour or half hour (e.g. `TUE:03:30`)."
+    )
+    deletion_protection: bool = Field(
+        default=False,
+        description="Protect the bucket, key and log groups: Pulumi refuses to delete them until this is turned off.",
+    )
+    access: Access = Field(default_factory=Access, description="What the DAGs may do in AWS, compiled to least-privilege IAM.")
+    alarms: Alarms = Field(default_factory=Alarms, description="CloudWatch alarms and where they notify.")
+
+    # Resolved values: the class decides the defaults of the counts.
+    @property
+    def is_micro(self) -> bool:
+        return self.environment_class == "mw1.micro"
+
+    @property
+    def resolved_workers(self) -> Workers:
+        return self.workers or (Workers(min=1, max=1) if self.is_micro else Workers())
+
+    @property
+    def resolved_schedulers(self) -> int:
+        return self.schedulers if self.schedulers is not None else (1 if self.is_micro else 2)
+
+    @property
+    def resolved_webservers(self) -> WebServers:
+        return self.webservers or (WebServers(min=1, max=1) if self.is_micro else WebServers())
+
+
+class StackSpec(SpecModel):
+    """One spec file: one Pulumi stack."""
+
+    account: Account = Field(description="Where the stack deploys.")
+    tags: Tags = Field(description="Tags on every resource.")
+    network: Network = Field(description="The network the environments share.")
+    environments: list[Environment] = Field(min_length=1, description="The MWAA environments of the stack.")
+
+    @property
+    def stage(self) -> str:
+        """The most critical stage among the environments: shared resources take it."""
+        from mwaaform.spec.values import STAGES
+
+        return max((env.stage for env in self.environments), key=STAGES.index)

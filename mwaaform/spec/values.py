@@ -1,0 +1,63 @@
+"""Closed sets of values that AWS accepts, as data with their sources.
+
+Each tuple is the single source of truth; the ``Literal`` type next to it is what the spec
+models use, so the JSON Schema, the docs and validation all list the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+# CloudWatch Logs PutRetentionPolicy, retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30,
+# 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+RetentionDays = Literal[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]
+RETENTION_DAYS: tuple[int, ...] = get_args(RetentionDays)
+
+# MWAA CreateEnvironment, EnvironmentClass.
+# https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+EnvironmentClass = Literal["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"]
+ENVIRONMENT_CLASSES: tuple[str, ...] = get_args(EnvironmentClass)
+
+# MWAA CreateEnvironment, AirflowVersion, "Valid values" (facts file, API reference).
+# https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+AirflowVersion = Literal["2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "3.0.6"]
+AIRFLOW_VERSIONS: tuple[str, ...] = get_args(AirflowVersion)
+
+# MWAA ModuleLoggingConfigurationInput, LogLevel.
+# https://docs.aws.amazon.com/mwaa/latest/API/API_ModuleLoggingConfigurationInput.html
+LogLevel = Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
+
+Stage = Literal["dev", "test", "stage", "prod"]
+# Order of criticality, least to most: shared resources (the network) take the most critical
+# stage among the environments that use them.
+STAGES: tuple[str, ...] = get_args(Stage)
+
+DataClassification = Literal["public", "internal", "confidential", "restricted"]
+
+# Regions where the MWAA API exists (the `airflow` service of the aws partition), read from
+# botocore 1.44.8's endpoints.json (`get_available_regions("mwaa")`), which is generated from
+# https://docs.aws.amazon.com/general/latest/gr/mwaa.html ("Service endpoints").
+Region = Literal[
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1",
+    "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
+    "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+]
+REGIONS: tuple[str, ...] = get_args(Region)
+
+# Airflow versions past MWAA's end of support: environments can no longer be created with them.
+# https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html (support policy table)
+END_OF_SUPPORT: dict[str, str] = {"2.4.3": "2025-12-30", "2.5.1": "2025-12-30", "2.6.3": "2025-12-30"}
+
+# Per-class limits (facts file; MWAA CreateEnvironment MinWorkers/MaxWorkers/Schedulers/
+# MinWebservers/MaxWebservers): mw1.micro runs one combined scheduler/worker and one web server.
+MICRO = "mw1.micro"
+SCHEDULERS_RANGE = (2, 5)
+WEBSERVERS_RANGE = (2, 5)
+WORKERS_RANGE = (1, 25)
