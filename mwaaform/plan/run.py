@@ -1,0 +1,72 @@
+"""``mwaaform plan``: run the real program offline for each stack, review it, print it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mwaaform.plan.engine import Plan, run_program
+from mwaaform.plan.render import preview_json, render_tree
+from mwaaform.plan.review import Violation, review
+from mwaaform.plan.summary import summarize
+from mwaaform.spec.loader import LoadedStack
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    stack: LoadedStack
+    plan: Plan
+    violations: list[Violation]
+
+    def document(self) -> dict:
+        doc = preview_json(self.plan, self.stack.name)
+        doc["policyViolations"] = [
+            {"policyName": v.policy, "enforcementLevel": v.level, "urn": v.urn, "message": v.message} for v in self.violations
+        ]
+        return doc
+
+    def text(self) -> str:
+        parts = [render_tree(self.plan, self.stack.name), summarize(self.plan)]
+        if self.violations:
+            parts.append("Policy violations:\n" + "\n".join(f"    {v}" for v in self.violations))
+        else:
+            parts.append("Policies: no violations")
+        return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
+
+
+def plan_stack(stack: LoadedStack, policies: bool = True) -> StackPlan:
+    """The offline plan of one stack (the same program `pulumi up` runs)."""
+    from mwaaform.program import build_stack
+
+    plan = run_program(
+        lambda: build_stack(stack),
+        project="mwaaform",
+        stack=stack.name,
+        account_id=stack.spec.account.id,
+        region=stack.spec.account.region,
+    )
+    return StackPlan(stack, plan, review(plan) if policies else [])
+
+
+def plan_command(stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool) -> int:
+    plans = [plan_stack(stack, policies) for stack in stacks]
+    if out_dir:
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stack_plan in plans:
+            (folder / f"{stack_plan.stack.name}.json").write_text(json.dumps(stack_plan.document(), indent=2, sort_keys=True) + "\n")
+            (folder / f"{stack_plan.stack.name}.txt").write_text(stack_plan.text())
+    if as_json:
+        documents = [p.document() for p in plans]
+        output = documents[0] if len(documents) == 1 else {"stacks": documents}
+        sys.stdout.write(json.dumps(output, indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write("\n".join(p.text() for p in plans))
+    mandatory = [v for p in plans for v in p.violations if v.level == "mandatory"]
+    if mandatory:
+        print(f"{len(mandatory)} mandatory policy violation(s): `pulumi up --policy-pack policies` would refuse", file=sys.stderr)
+        return 1
+    return 0

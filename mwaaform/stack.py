@@ -1,0 +1,279 @@
+"""The one place where a validated spec becomes components.
+
+Read top to bottom, this is the whole stack: the provider, the shared network (and its flow
+logs), then per environment its key, log groups, bucket, execution role, the environment and its
+alarms. Each spec field is mapped here to the component argument that carries it to AWS.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+
+from components.account import AccountArgs, account_provider
+from components.alarms import EnvironmentAlarms, EnvironmentAlarmsArgs
+from components.bucket import DagBucket, DagBucketArgs
+from components.environment import AirflowEnvironment, AirflowEnvironmentArgs, LogSetting, S3Object
+from components.flow_logs import FlowLogs, FlowLogsArgs
+from components.key import Key, KeyArgs
+from components.logs import LogGroups, LogGroupsArgs
+from components.network import ExistingNetworkArgs, ManagedNetworkArgs, Network, NetworkArgs
+from components.role import ExecutionRole, ExecutionRoleArgs
+from mwaaform import naming
+from mwaaform.alarms import alarm_definitions
+from mwaaform.iam.grants import compile_grants
+from mwaaform.spec.models import Environment, StackSpec
+
+# spec logging section -> pulumi-aws logging_configuration key
+LOG_KEYS = {
+    "dag_processing": "dag_processing_logs",
+    "scheduler": "scheduler_logs",
+    "task": "task_logs",
+    "webserver": "webserver_logs",
+    "worker": "worker_logs",
+}
+# Where each local file lands in the DAG bucket (MWAA reads them from these keys).
+UPLOAD_KEYS = {"requirements": "requirements.txt", "plugins": "plugins.zip", "startup_script": "startup.sh"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every environment of the stack shares."""
+
+    spec: StackSpec
+    stack_name: str
+    base_dir: str
+    network: Network
+    opts: pulumi.ResourceOptions
+
+
+def stack_tags(spec: StackSpec, stack_name: str) -> dict[str, str]:
+    """Tags on every resource of the stack (the provider's default_tags)."""
+    tags = spec.tags
+    return {
+        "Owner": tags.Owner,
+        "CostCenter": tags.CostCenter,
+        "DataClassification": tags.DataClassification,
+        **{key: str(value) for key, value in (tags.model_extra or {}).items()},
+        "ManagedBy": "mwaaform",
+        "Stack": stack_name,
+    }
+
+
+def environment_tags(env: Environment) -> dict[str, str]:
+    return {"Environment": env.stage, "Team": env.team, "MwaaEnvironment": env.name}
+
+
+def build(spec: StackSpec, stack_name: str, base_dir: str = ".") -> dict[str, AirflowEnvironment]:
+    """Declare the whole stack; returns the environments by name. Exports the stack outputs."""
+    account = spec.account
+    provider = account_provider(
+        "aws",
+        AccountArgs(
+            account_id=account.id,
+            region=account.region,
+            deploy_role_arn=account.deploy_role_arn,
+            external_id=account.external_id,
+            default_tags=stack_tags(spec, stack_name),
+        ),
+    )
+    opts = pulumi.ResourceOptions(provider=provider)
+    network = _network(spec, opts)
+    ctx = Context(spec, stack_name, base_dir, network, opts)
+    _flow_logs(ctx)
+    environments = {env.name: _environment(ctx, env) for env in spec.environments}
+    pulumi.export("network", {"vpc_id": network.vpc_id, "private_subnet_ids": network.private_subnet_ids})
+    return environments
+
+
+def _network(spec: StackSpec, opts: pulumi.ResourceOptions) -> Network:
+    net = spec.network
+    managed = existing = None
+    if net.managed:
+        managed = ManagedNetworkArgs(
+            cidr=net.managed.cidr, availability_zones=list(net.managed.availability_zones), egress=net.managed.egress
+        )
+    if net.existing:
+        existing = ExistingNetworkArgs(
+            vpc_id=net.existing.vpc_id,
+            subnet_ids=[subnet.id for subnet in net.existing.private_subnets],
+            security_group_ids=list(net.existing.security_group_ids),
+        )
+    return Network(
+        "network",
+        NetworkArgs(
+            region=spec.account.region,
+            environments=[env.name for env in spec.environments],
+            tags={"Environment": spec.stage},
+            managed=managed,
+            existing=existing,
+        ),
+        opts,
+    )
+
+
+def _flow_logs(ctx: Context) -> FlowLogs | None:
+    settings = ctx.spec.network.flow_logs
+    if not settings.enabled:
+        return None
+    account = ctx.spec.account
+    return FlowLogs(
+        "flow-logs",
+        FlowLogsArgs(
+            vpc_id=ctx.network.vpc_id,
+            account_id=account.id,
+            region=account.region,
+            retention_days=settings.retention_days,
+            traffic_type=settings.traffic_type,
+            kms_key_arn=None,
+            tags={"Environment": ctx.spec.stage},
+            role_path=account.role_path,
+            permissions_boundary_arn=account.permissions_boundary_arn,
+            protect=any(env.deletion_protection for env in ctx.spec.environments),
+        ),
+        ctx.opts,
+    )
+
+
+def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
+    account = ctx.spec.account
+    tags = environment_tags(env)
+    protect = env.deletion_protection
+
+    key = None
+    if env.encryption.key == "customer_managed":
+        key = Key(
+            f"{env.name}-key",
+            KeyArgs(
+                account_id=account.id,
+                region=account.region,
+                description=f"mwaaform: MWAA environment {env.name}",
+                tags=tags,
+                allow_cloudwatch_alarms=env.alarms.enabled,
+                protect=protect,
+            ),
+            ctx.opts,
+        )
+    key_arn = key.arn if key else None
+
+    logs = LogGroups(
+        f"{env.name}-logs",
+        LogGroupsArgs(env_name=env.name, retention_days=env.logging.retention_days, kms_key_arn=key_arn, tags=tags, protect=protect),
+        ctx.opts,
+    )
+
+    uploads = {UPLOAD_KEYS[field]: _local(ctx, getattr(env, field)) for field in UPLOAD_KEYS if getattr(env, field)}
+    bucket = DagBucket(
+        f"{env.name}-bucket",
+        DagBucketArgs(
+            bucket_name=naming.bucket_name(env.name, account.id, account.region),
+            kms_key_arn=key_arn,
+            files=uploads,
+            tags=tags,
+            protect=protect,
+        ),
+        ctx.opts,
+    )
+
+    grants = compile_grants(env.access, env=env.name, account_id=account.id, region=account.region)
+    role = ExecutionRole(
+        f"{env.name}-role",
+        ExecutionRoleArgs(
+            env_name=env.name,
+            account_id=account.id,
+            region=account.region,
+            bucket_name=naming.bucket_name(env.name, account.id, account.region),
+            kms_key_arn=key_arn,
+            tags=tags,
+            permissions_boundary_arn=account.permissions_boundary_arn,
+            path=account.role_path,
+            extra_policies=[(f"grants-{index + 1}", json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
+        ),
+        ctx.opts,
+    )
+
+    def s3_object(field: str) -> S3Object | None:
+        key_name = UPLOAD_KEYS[field]
+        if key_name not in uploads:
+            return None
+        return S3Object(path=key_name, version=bucket.object_versions[key_name])
+
+    workers, webservers = env.resolved_workers, env.resolved_webservers
+    environment = AirflowEnvironment(
+        env.name,
+        AirflowEnvironmentArgs(
+            name=env.name,
+            environment_class=env.environment_class,
+            airflow_version=env.airflow_version,
+            min_workers=workers.min,
+            max_workers=workers.max,
+            schedulers=env.resolved_schedulers,
+            min_webservers=webservers.min,
+            max_webservers=webservers.max,
+            webserver_access_mode={"private": "PRIVATE_ONLY", "public": "PUBLIC_ONLY"}[env.webserver_access],
+            endpoint_management=env.endpoint_management.upper(),
+            execution_role_arn=role.arn,
+            source_bucket_arn=bucket.arn,
+            dag_s3_path=env.dag_path,
+            subnet_ids=ctx.network.private_subnet_ids[:2],
+            security_group_ids=ctx.network.security_group_ids[env.name],
+            logging={
+                LOG_KEYS[section]: LogSetting(enabled=module.enabled, log_level=module.level)
+                for section, module in _log_modules(env)
+            },
+            tags=tags,
+            kms_key=key_arn,
+            airflow_configuration_options={**env.airflow_configuration_options, **env.access.airflow_configuration_options()},
+            requirements=s3_object("requirements"),
+            plugins=s3_object("plugins"),
+            startup_script=s3_object("startup_script"),
+            weekly_maintenance_window_start=env.maintenance_window,
+            depends_on=[*logs.groups, *ctx.network.endpoints],
+        ),
+        ctx.opts,
+    )
+
+    alarms = None
+    if env.alarms.enabled:
+        alarms = EnvironmentAlarms(
+            f"{env.name}-alarms",
+            EnvironmentAlarmsArgs(
+                env_name=env.name,
+                account_id=account.id,
+                region=account.region,
+                definitions=alarm_definitions(env.name, env.alarms),
+                topic_arn=env.alarms.topic_arn,
+                emails=list(env.alarms.emails),
+                https_endpoints=list(env.alarms.https_endpoints),
+                kms_key_arn=key_arn,
+                tags=tags,
+            ),
+            ctx.opts,
+        )
+
+    pulumi.export(
+        env.name,
+        {
+            "arn": environment.arn,
+            "webserver_url": environment.webserver_url,
+            "execution_role_arn": role.arn,
+            "bucket": bucket.bucket_name,
+            "log_groups": logs.names,
+            "security_group_ids": ctx.network.security_group_ids[env.name],
+            **({"alarm_topic_arn": alarms.topic_arn} if alarms else {}),
+        },
+    )
+    return environment
+
+
+def _log_modules(env: Environment):
+    return [(section, getattr(env.logging, section)) for section in LOG_KEYS]
+
+
+def _local(ctx: Context, relative: str) -> str:
+    """A spec-relative file path, as the program (run from the project root) must open it."""
+    import os
+
+    return os.path.normpath(os.path.join(ctx.base_dir, relative))

@@ -1,0 +1,60 @@
+"""The command line: exit codes, messages on stderr, never a traceback for a user mistake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import MINIMAL
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mwaaform", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_validate_examples_exit_0():
+    done = run("validate", "environments/")
+    assert done.returncode == 0, done.stderr
+    assert "valid:" in done.stdout
+
+
+def test_validate_invalid_exit_1_with_positions(write_spec):
+    path = write_spec(MINIMAL.replace("stage: dev", "stage: qa"))
+    done = run("validate", str(path), cwd=path.parent)
+    assert done.returncode == 1
+    assert "stack.yaml:15:5 environments[0].stage:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2():
+    done = run("validate", "no/such/dir")
+    assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
+    assert run("frobnicate").returncode == 2
+
+
+def test_unreadable_yaml_is_a_diagnostic_not_a_traceback(write_spec):
+    path = write_spec("a: [1,\n")
+    done = run("validate", str(path), cwd=path.parent)
+    assert done.returncode == 1 and "stack.yaml:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_does_not_import_pulumi():
+    code = (
+        "import sys; from mwaaform.cli import main; rc = main(['validate', 'environments/']);"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws', 'pulumi_policy'));"
+        "print(bad); sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_schema_prints_json_schema():
+    done = run("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert schema["title"] == "StackSpec" and "environments" in schema["properties"]

@@ -1,0 +1,144 @@
+"""The whole stack as the program declares it, from example-like specs, under the mock engine."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mwaaform.plan.engine import run_program
+from mwaaform.program import build_stack
+from mwaaform.spec.loader import load
+
+ROOT = Path(__file__).resolve().parents[1]
+MWAA = "aws:mwaa/environment:Environment"
+
+
+@pytest.fixture(scope="module")
+def plans():
+    os.chdir(ROOT)
+    result = load([ROOT / "environments"])
+    assert result.ok, result.diagnostics
+    return {
+        stack.name: run_program(
+            lambda stack=stack: build_stack(stack),
+            stack=stack.name,
+            account_id=stack.spec.account.id,
+            region=stack.spec.account.region,
+        )
+        for stack in result.stacks
+    }
+
+
+def test_one_provider_locked_to_the_spec_account_and_used_everywhere(plans):
+    plan = plans["prod-data"]
+    (provider,) = plan.of_type("pulumi:providers:aws")
+    assert provider.inputs["allowedAccountIds"] == ["222233334444"]
+    assert provider.inputs["region"] == "us-east-1"
+    assert provider.inputs["assumeRoles"][0]["roleArn"] if "assumeRoles" in provider.inputs else provider.inputs["assumeRole"]["roleArn"]
+    for resource in plan.resources:
+        if resource.custom and not resource.type.startswith("pulumi:providers"):
+            assert resource.provider and provider.urn in resource.provider, resource.urn
+
+
+def test_default_tags_carry_the_spec_tags(plans):
+    (provider,) = plans["dev-analytics"].of_type("pulumi:providers:aws")
+    tags = provider.inputs["defaultTags"]["tags"]
+    assert tags["Owner"] == "analytics-platform" and tags["CostCenter"] == "CC-1042"
+    assert tags["DataClassification"] == "internal" and tags["Project"] == "clickstream"
+    assert tags["ManagedBy"] == "mwaaform" and tags["Stack"] == "dev-analytics"
+
+
+def test_environment_fields_from_the_spec(plans):
+    env = plans["prod-data"].one(MWAA, name="ingest-prod")
+    i = env.inputs
+    assert (i["name"], i["environmentClass"], i["airflowVersion"]) == ("ingest-prod", "mw1.large", "2.10.3")
+    assert (i["minWorkers"], i["maxWorkers"], i["schedulers"]) == (2, 20, 3)
+    assert (i["minWebservers"], i["maxWebservers"]) == (2, 2)
+    assert i["webserverAccessMode"] == "PRIVATE_ONLY"
+    assert i["weeklyMaintenanceWindowStart"] == "TUE:03:30"
+    assert i["tags"]["Environment"] == "prod" and i["tags"]["Team"] == "data-platform"
+    assert i["kmsKey"].startswith("arn:aws:kms:us-east-1:222233334444:key/")
+    assert len(i["networkConfiguration"]["subnetIds"]) == 2  # MWAA takes exactly two subnets
+    logging = i["loggingConfiguration"]
+    assert logging["taskLogs"] == {"enabled": True, "logLevel": "INFO"}
+    assert set(logging) == {"dagProcessingLogs", "schedulerLogs", "taskLogs", "webserverLogs", "workerLogs"}
+
+
+def test_stage_defaults_reach_the_resources(plans):
+    reporting = plans["prod-data"].one(MWAA, name="reporting-prod").inputs
+    assert reporting["environmentClass"] == "mw1.medium"  # prod default
+    assert reporting["loggingConfiguration"]["taskLogs"]["logLevel"] == "WARNING"  # the spec's override
+    groups = [g for g in plans["prod-data"].of_type("aws:cloudwatch/logGroup:LogGroup") if g.inputs["name"].startswith("airflow-")]
+    assert {g.inputs["retentionInDays"] for g in groups} == {365}
+    dev_groups = plans["dev-analytics"].of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert {g.inputs["retentionInDays"] for g in dev_groups} == {14}
+
+
+def test_files_uploaded_and_pinned_by_version(plans):
+    plan = plans["prod-data"]
+    env = plan.one(MWAA, name="ingest-prod").inputs
+    objects = {o.inputs["key"]: o for o in plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")}
+    for kind, key in (("requirements", "requirements.txt"), ("plugins", "plugins.zip"), ("startup_script", "startup.sh")):
+        camel = {"requirements": "requirements", "plugins": "plugins", "startup_script": "startupScript"}[kind]
+        assert env[f"{camel}S3Path"] == key
+        assert env[f"{camel}S3ObjectVersion"] == objects[key].outputs["versionId"]
+
+
+def test_environment_waits_for_its_log_groups_and_endpoints(plans):
+    plan = plans["prod-data"]
+    env = plan.one(MWAA, name="ingest-prod")
+    groups = {g.urn for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup") if "ingest-prod" in g.inputs["name"]}
+    endpoints = {e.urn for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    assert len(groups) == 5 and endpoints
+    assert groups <= set(env.dependencies) and endpoints <= set(env.dependencies)
+
+
+def test_prod_stateful_resources_are_protected_dev_are_not(plans):
+    stateful = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup")
+    for resource in plans["prod-data"].resources:
+        if resource.type in stateful:
+            assert resource.protect, resource.urn
+    for resource in plans["dev-analytics"].resources:
+        if resource.type in stateful:
+            assert not resource.protect, resource.urn
+    for bucket in plans["dev-analytics"].of_type("aws:s3/bucket:Bucket"):
+        assert not bucket.inputs.get("forceDestroy")
+
+
+def test_customer_key_only_where_asked(plans):
+    assert len(plans["prod-data"].of_type("aws:kms/key:Key")) == 2  # one per environment
+    assert plans["dev-analytics"].of_type("aws:kms/key:Key") == []
+    assert "kmsKey" not in plans["dev-analytics"].one(MWAA).inputs
+
+
+def test_existing_network_creates_only_security_groups(plans):
+    plan = plans["partner-eu"]
+    for kind in ("vpc", "subnet", "natGateway", "internetGateway", "vpcEndpoint", "routeTable"):
+        assert plan.of_type(f"aws:ec2/{kind}:{kind[0].upper()}{kind[1:]}") == [], kind
+    env = plan.one(MWAA).inputs
+    assert env["networkConfiguration"]["subnetIds"] == ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"]
+    assert "sg-0123456789abcdef0" in env["networkConfiguration"]["securityGroupIds"]
+    assert env["endpointManagement"] == "CUSTOMER"
+
+
+def test_exports_per_environment(plans):
+    outputs = plans["prod-data"].outputs
+    ingest = outputs["ingest-prod"]
+    assert ingest["arn"] == "arn:aws:airflow:us-east-1:222233334444:environment/ingest-prod"
+    assert ingest["webserver_url"] and ingest["execution_role_arn"].startswith("arn:aws:iam::222233334444:role/mwaa/")
+    assert set(ingest["log_groups"].values()) == {f"airflow-ingest-prod-{t}" for t in ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")}
+    assert outputs["network"]["vpc_id"].startswith("vpc-")
+
+
+def test_no_cloud_lookups_and_deterministic(plans):
+    # run_program raises CloudLookupError on any provider function call; a second run is identical.
+    os.chdir(ROOT)
+    stack = next(s for s in load([ROOT / "environments"]).stacks if s.name == "dev-analytics")
+    again = run_program(lambda: build_stack(stack), stack=stack.name, account_id=stack.spec.account.id, region=stack.spec.account.region)
+    first = plans["dev-analytics"]
+    assert [(r.urn, json.dumps(r.inputs, sort_keys=True)) for r in again.resources] == [
+        (r.urn, json.dumps(r.inputs, sort_keys=True)) for r in first.resources
+    ]
