@@ -149,6 +149,7 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
             KeyArgs(
                 account_id=account.id,
                 region=account.region,
+                alias=naming.key_alias(env.name),
                 description=f"mwaaform: MWAA environment {env.name}",
                 tags=tags,
                 allow_cloudwatch_alarms=env.alarms.enabled,

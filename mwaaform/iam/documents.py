@@ -1,0 +1,163 @@
+"""IAM and KMS policy documents of an MWAA environment, as plain dicts.
+
+Each statement is the one AWS documents, scoped to this environment; see
+../shared/reference/mwaa-facts.md ("Execution role") and
+https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html.
+Sids are stable: reviewers and the plan summary refer to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Document = dict[str, Any]
+VERSION = "2012-10-17"
+# The two principals MWAA assumes the execution role as.
+MWAA_PRINCIPALS = ["airflow-env.amazonaws.com", "airflow.amazonaws.com"]
+
+
+def environment_arn(env: str, account_id: str, region: str) -> str:
+    return f"arn:aws:airflow:{region}:{account_id}:environment/{env}"
+
+
+def trust_policy(env: str, account_id: str, region: str) -> Document:
+    """Only MWAA, only for this environment of this account (confused-deputy protection:
+    https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html)."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "MwaaAssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": MWAA_PRINCIPALS},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": environment_arn(env, account_id, region)},
+                },
+            }
+        ],
+    }
+
+
+def execution_role_policy(env: str, account_id: str, region: str, bucket: str, kms_key_arn: str | None) -> Document:
+    """The documented least-privilege execution role policy, for either key variant."""
+    bucket_arns = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    statements: list[dict[str, Any]] = [
+        {"Sid": "PublishMetrics", "Effect": "Allow", "Action": "airflow:PublishMetrics", "Resource": environment_arn(env, account_id, region)},
+        {"Sid": "DenyListAllBuckets", "Effect": "Deny", "Action": "s3:ListAllMyBuckets", "Resource": bucket_arns},
+        {"Sid": "ReadDagBucket", "Effect": "Allow", "Action": ["s3:GetBucket*", "s3:GetObject*", "s3:List*"], "Resource": bucket_arns},
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:GetLogEvents",
+                "logs:GetLogGroupFields",
+                "logs:GetLogRecord",
+                "logs:GetQueryResults",
+                "logs:PutLogEvents",
+            ],
+            "Resource": [f"arn:aws:logs:{region}:{account_id}:log-group:airflow-{env}-*"],
+        },
+        # The next three actions support no resource-level permissions: `*` is what AWS documents.
+        {"Sid": "DescribeLogGroups", "Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
+        {"Sid": "AccountPublicAccessBlock", "Effect": "Allow", "Action": "s3:GetAccountPublicAccessBlock", "Resource": "*"},
+        {"Sid": "PutMetricData", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"},
+        # The Celery queues live in an account AWS owns: the account cannot be named.
+        {
+            "Sid": "CeleryQueues",
+            "Effect": "Allow",
+            "Action": [
+                "sqs:ChangeMessageVisibility",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sqs:ReceiveMessage",
+                "sqs:SendMessage",
+            ],
+            "Resource": f"arn:aws:sqs:{region}:*:airflow-celery-*",
+        },
+    ]
+    kms_actions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
+    if kms_key_arn:
+        statements.append(
+            {
+                "Sid": "UseEnvironmentKey",
+                "Effect": "Allow",
+                "Action": kms_actions,
+                "Resource": kms_key_arn,
+                "Condition": {"StringLike": {"kms:ViaService": [f"s3.{region}.amazonaws.com", f"sqs.{region}.amazonaws.com"]}},
+            }
+        )
+    else:
+        # AWS-owned key: any key outside this account, and only through SQS.
+        statements.append(
+            {
+                "Sid": "UseAwsOwnedKey",
+                "Effect": "Allow",
+                "Action": kms_actions,
+                "NotResource": f"arn:aws:kms:*:{account_id}:key/*",
+                "Condition": {"StringLike": {"kms:ViaService": [f"sqs.{region}.amazonaws.com"]}},
+            }
+        )
+    return {"Version": VERSION, "Statement": statements}
+
+
+def key_policy(account_id: str, region: str, *, allow_cloudwatch_alarms: bool = False) -> Document:
+    """Key policy of an environment's customer-managed key.
+
+    * the account administers the key and delegates use to IAM (the execution role's policy);
+    * CloudWatch Logs may use it for this account's log groups only
+      (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html);
+    * with alarms, CloudWatch may use it to publish to the encrypted alarm topic
+      (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "CloudWatchLogsUse",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            "Resource": "*",
+            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}},
+        },
+    ]
+    if allow_cloudwatch_alarms:
+        statements.append(
+            {
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
+    return {"Version": VERSION, "Statement": statements}
+
+
+def deny_insecure_transport(bucket: str) -> Document:
+    """Bucket policy: refuse every request that does not use TLS
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html)."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }

@@ -1,0 +1,64 @@
+"""Names of AWS resources, derived from stable spec keys (never list positions).
+
+Names that must be unique in AWS (S3 buckets are global) get a short digest of the account,
+region and environment name, so two stacks can never race for the same name and renaming
+nothing renames nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# S3 bucket names: 3-63 characters, lowercase letters, digits, '-' and '.'; start and end with a
+# letter or digit. https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+BUCKET_MAX = 63
+# IAM role names: at most 64 characters; policy names at most 128.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ROLE_MAX = 64
+POLICY_MAX = 128
+
+
+def _digest(*parts: str, length: int = 8) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
+
+
+def _fit(prefix: str, suffix: str, limit: int) -> str:
+    room = limit - len(suffix) - 1
+    return f"{prefix[:room].rstrip('-')}-{suffix}"
+
+
+def bucket_name(env: str, account_id: str, region: str) -> str:
+    """`airflow-<env>-<digest>`: MWAA's conventional prefix, globally unique, at most 63 chars."""
+    return _fit(f"airflow-{_slug(env)}", _digest(account_id, region, env), BUCKET_MAX)
+
+
+def role_name(env: str, region: str) -> str:
+    """Execution role name; IAM is global, so the region is part of it."""
+    name = f"mwaa-{env}-{region}"
+    return name if len(name) <= ROLE_MAX else _fit(f"mwaa-{env}", _digest(env, region), ROLE_MAX)
+
+
+def policy_name(env: str, region: str, purpose: str) -> str:
+    name = f"mwaa-{env}-{region}-{purpose}"
+    return name if len(name) <= POLICY_MAX else _fit(f"mwaa-{env}", _digest(env, region, purpose), POLICY_MAX)
+
+
+def key_alias(env: str) -> str:
+    return f"alias/mwaaform/{env}"
+
+
+LOG_TYPES = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
+
+
+def log_group_names(env: str) -> dict[str, str]:
+    """The five groups MWAA writes to, `airflow-{env}-{Type}` (mwaa-facts.md, Logs)."""
+    return {log_type: f"airflow-{env}-{log_type}" for log_type in LOG_TYPES}
+
+
+def flow_log_group_name(stack: str) -> str:
+    return f"/mwaaform/{stack}/vpc-flow-logs"

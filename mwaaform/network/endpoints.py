@@ -1,0 +1,31 @@
+"""The VPC endpoints MWAA needs when the network has no internet path.
+
+Source: "Creating the required VPC service endpoints in an Amazon VPC with private routing",
+https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-vpe-create-access.html (the set is also in
+../shared/reference/mwaa-facts.md). S3 is a gateway endpoint on the private route tables; the
+rest are interface endpoints with private DNS in the private subnets.
+"""
+
+from __future__ import annotations
+
+GATEWAY_SERVICES: tuple[str, ...] = ("s3",)
+INTERFACE_SERVICES: tuple[str, ...] = (
+    "monitoring",  # CloudWatch metrics
+    "ecr.dkr",  # container images ...
+    "ecr.api",  # ... and their registry API (layers come from S3 via the gateway)
+    "logs",
+    "sqs",  # Celery queue
+    "kms",
+    "airflow.api",
+    "airflow.env",
+    "airflow.ops",
+)
+
+
+def service_name(region: str, service: str) -> str:
+    return f"com.amazonaws.{region}.{service}"
+
+
+def logical_name(service: str) -> str:
+    """Stable resource name part of an endpoint: `ecr.dkr` -> `ecr-dkr`."""
+    return service.replace(".", "-")
