@@ -116,7 +116,7 @@ class Network(pulumi.ComponentResource):
         # The S3 gateway endpoint is free and keeps DAG bucket traffic off the NAT gateways, so
         # every managed network has it.
         for service in GATEWAY_SERVICES:
-            aws.ec2.VpcEndpoint(
+            gateway_endpoint = aws.ec2.VpcEndpoint(
                 f"{n}-{logical_name(service)}",
                 vpc_id=vpc.id,
                 service_name=service_name(region, service),
@@ -125,6 +125,8 @@ class Network(pulumi.ComponentResource):
                 tags=self._tagged(f"{n}-{logical_name(service)}"),
                 opts=self._opts(),
             )
+            # Without internet, MWAA reaches the DAG bucket and ECR's image layers only through it.
+            self.endpoints.append(gateway_endpoint)
 
     def _nat(self, net: ManagedNetworkArgs, azs: list[str], public_cidrs: list[str], private_tables) -> None:
         n = self._name

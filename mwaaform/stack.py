@@ -116,7 +116,8 @@ def _network(spec: StackSpec, opts: pulumi.ResourceOptions) -> Network:
 
 def _flow_logs(ctx: Context) -> FlowLogs | None:
     settings = ctx.spec.network.flow_logs
-    if not settings.enabled:
+    # Flow logs of an existing VPC belong to its owner: mwaaform records only the VPCs it creates.
+    if not settings.enabled or ctx.spec.network.managed is None:
         return None
     account = ctx.spec.account
     return FlowLogs(
@@ -132,6 +133,7 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
             role_path=account.role_path,
             permissions_boundary_arn=account.permissions_boundary_arn,
             protect=any(env.deletion_protection for env in ctx.spec.environments),
+            log_group_name=naming.flow_log_group_name(ctx.stack_name),
         ),
         ctx.opts,
     )

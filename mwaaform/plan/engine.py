@@ -262,7 +262,9 @@ class _StateFactory:
             )
         elif typ in _S3_OBJECT_TYPES:
             resource_id = str(state.get("key", resource_id))
-            state.update(etag=_etag(state.get("source"), h), versionId=_version_id(h))
+            # A new version per content, as S3 does: a changed file shows as a changed version id.
+            etag = _etag(state.get("source"), h)
+            state.update(etag=etag, versionId=_version_id(_digest(urn, etag)))
         elif typ == "aws:kms/key:Key":
             resource_id = _uuid_like(h)
             state.update(keyId=resource_id, arn=f"arn:aws:kms:{region}:{acct}:key/{resource_id}")

@@ -51,8 +51,26 @@ def plan_stack(stack: LoadedStack, policies: bool = True) -> StackPlan:
     return StackPlan(stack, plan, review(plan) if policies else [])
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    import pulumi
+
+    from mwaaform.iam.grants import GrantsTooLarge
+    from mwaaform.plan.engine import CloudLookupError
+
+    return (pulumi.RunError, GrantsTooLarge, CloudLookupError, FileNotFoundError)
+
+
 def plan_command(stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool) -> int:
-    plans = [plan_stack(stack, policies) for stack in stacks]
+    plans, failures = [], []
+    for stack in stacks:
+        try:
+            plans.append(plan_stack(stack, policies))
+        except _user_errors() as exc:
+            failures.append(f"mwaaform: cannot plan stack {stack.name} ({stack.path}): {exc}")
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    if failures:
+        return 1
     if out_dir:
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)

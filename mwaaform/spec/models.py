@@ -143,7 +143,9 @@ class Network(SpecModel):
 
     managed: ManagedNetwork | None = Field(default=None, description="Create and own a VPC.")
     existing: ExistingNetwork | None = Field(default=None, description="Use an existing VPC.")
-    flow_logs: FlowLogs = Field(default_factory=FlowLogs, description="VPC flow logs to CloudWatch Logs.")
+    flow_logs: FlowLogs = Field(
+        default_factory=FlowLogs, description="VPC flow logs to CloudWatch Logs (managed networks only: an existing VPC's flow logs are its owner's)."
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Network:
