@@ -144,3 +144,24 @@ def test_no_cloud_lookups_and_deterministic(plans):
     assert [(r.urn, json.dumps(r.inputs, sort_keys=True)) for r in again.resources] == [
         (r.urn, json.dumps(r.inputs, sort_keys=True)) for r in first.resources
     ]
+
+
+def test_prod_pages_on_call_and_records_flow_logs_dev_does_neither(plans):
+    prod, dev = plans["prod-data"], plans["dev-analytics"]
+    alarms = prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    heartbeats = {a.inputs["dimensions"]["Environment"] for a in alarms if a.inputs["metricName"] == "SchedulerHeartbeat"}
+    assert heartbeats == {"ingest-prod", "reporting-prod"}
+    assert all(a.inputs["alarmActions"] for a in alarms)
+    (flow_log,) = prod.of_type("aws:ec2/flowLog:FlowLog")
+    assert flow_log.inputs["vpcId"] == prod.one("aws:ec2/vpc:Vpc").id
+    group = prod.one("aws:cloudwatch/logGroup:LogGroup", name="flow-logs")
+    assert group.inputs["retentionInDays"] == 90 and group.protect
+    for kind in ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:ec2/flowLog:FlowLog"):
+        assert dev.of_type(kind) == [], kind
+
+
+def test_an_existing_topic_gets_no_new_topic(plans):
+    topics = plans["prod-data"].of_type("aws:sns/topic:Topic")
+    assert [t.inputs["name"] for t in topics] == ["ingest-prod-alarms"]
+    reporting = [a for a in plans["prod-data"].of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["name"].startswith("reporting-prod")]
+    assert {tuple(a.inputs["alarmActions"]) for a in reporting} == {("arn:aws:sns:us-east-1:222233334444:reporting-oncall",)}
