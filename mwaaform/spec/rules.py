@@ -183,8 +183,38 @@ def secrets_backend_not_overridden(spec: StackSpec, ctx: RuleContext) -> Iterato
 
 
 def _access_options(env: Environment) -> dict[str, str]:
-    options = getattr(env.access, "airflow_configuration_options", None)
-    return options() if callable(options) else {}
+    return env.access.airflow_configuration_options()
+
+
+def grants_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """The compiled grants fit the managed policies a role may have (else AWS rejects them)."""
+    from mwaaform.iam.grants import GrantsTooLarge, compile_grants
+
+    for loc, env in _envs(spec):
+        if env.access == type(env.access)():
+            continue
+        try:
+            compile_grants(env.access, env=env.name, account_id=spec.account.id, region=spec.account.region)
+        except GrantsTooLarge as exc:
+            yield Issue((*loc, "access"), str(exc))
+
+
+# S3 keeps at most 10 tags on an object, and the provider's default tags reach the uploaded
+# files. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
+S3_OBJECT_TAG_LIMIT = 10
+STACK_TAGS = ("Owner", "CostCenter", "DataClassification", "ManagedBy", "Stack")
+
+
+def object_tags_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    uploads = any(env.requirements or env.plugins or env.startup_script for env in spec.environments)
+    extra = list(spec.tags.model_extra or {})
+    total = len(STACK_TAGS) + len(extra)
+    if uploads and total > S3_OBJECT_TAG_LIMIT:
+        yield Issue(
+            ("tags", extra[-1]),
+            f"{total} stack tags, but S3 keeps at most {S3_OBJECT_TAG_LIMIT} on the uploaded requirements, plugins "
+            f"and startup files: drop {total - S3_OBJECT_TAG_LIMIT} of the extra tags",
+        )
 
 
 def reserved_tags(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
@@ -222,6 +252,8 @@ RULES: tuple[Rule, ...] = (
     version_support,
     secrets_backend_not_overridden,
     reserved_tags,
+    object_tags_fit,
+    grants_fit,
 )
 
 

@@ -158,3 +158,24 @@ def test_reserved_and_invalid_tags(write_spec):
     found = errors(write_spec(spec))
     assert [(line, path) for line, path, _ in found] == [(8, "tags.Environment"), (9, "tags.aws:foo"), (10, "tags.Count")]
     assert "set by mwaaform" in found[0][2] and "reserved for AWS" in found[1][2] and "quote" in found[2][2]
+
+
+def test_too_many_grants_for_one_role_is_reported_at_validation(write_spec):
+    # 300 object prefixes of ~230 characters: beyond 9 policies of 6,144 characters.
+    prefix = "/".join(["a-rather-long-folder-name"] * 8)
+    arns = "\n".join(f"          - arn:aws:s3:::team-bucket/{prefix}/{i:04d}/*" for i in range(300))
+    spec = MINIMAL + "    access:\n      data:\n        - name: many\n          read:\n" + arns + "\n"
+    line, path, message = only_error(write_spec(spec))
+    assert (line, path) == (16, "environments[0].access")
+    assert "6,144" in message
+
+
+def test_uploaded_files_limit_the_number_of_stack_tags(write_spec, tmp_path):
+    (tmp_path / "requirements.txt").write_text("--no-index\n")
+    extra = "".join(f"  Extra{i}: v{i}\n" for i in range(6))
+    spec = MINIMAL.replace("  DataClassification: internal\n", "  DataClassification: internal\n" + extra)
+    line, path, message = only_error(write_spec(spec + "    requirements: requirements.txt\n"))
+    assert path == "tags.Extra5" and "at most 10" in message
+    # Without uploads, the same tags are fine; with one extra tag fewer, too.
+    assert errors(write_spec(spec)) == []
+    assert errors(write_spec(spec.replace("  Extra5: v5\n", "") + "    requirements: requirements.txt\n")) == []
