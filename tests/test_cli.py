@@ -58,3 +58,32 @@ def test_schema_prints_json_schema():
     assert done.returncode == 0
     schema = json.loads(done.stdout)
     assert schema["title"] == "StackSpec" and "environments" in schema["properties"]
+
+
+def test_plan_json_of_several_stacks_and_clean_stderr():
+    done = run("plan", "environments/", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert sorted(s["stack"] for s in document["stacks"]) == [
+        "dev-analytics",
+        "partner-eu",
+        "prod-data",
+    ]
+    # No asyncio noise at interpreter exit, no traceback.
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_plan_failure_of_one_stack_is_a_message_not_a_traceback(monkeypatch, capsys):
+    import pulumi
+
+    from mwaaform.plan import run as plan_run
+    from mwaaform.spec.loader import load
+
+    def boom(stack, policies=True):
+        raise pulumi.RunError("no spec for stack x")
+
+    monkeypatch.setattr(plan_run, "plan_stack", boom)
+    stacks = load([ROOT / "environments" / "dev-analytics.yaml"]).stacks
+    assert plan_run.plan_command(stacks, as_json=False, out_dir=None, policies=True) == 1
+    err = capsys.readouterr().err
+    assert "cannot plan stack dev-analytics" in err and "no spec for stack x" in err
