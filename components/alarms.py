@@ -38,6 +38,9 @@ class EnvironmentAlarmsArgs:
     https_endpoints: Sequence[str] = ()
     kms_key_arn: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    # The alarms are created once these exist (the environment): an alarm created while the
+    # environment is still being created (20-40 minutes) would page on the first deploy.
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 def subscription_name(prefix: str, protocol: str, endpoint: str) -> str:
@@ -118,7 +121,7 @@ class EnvironmentAlarms(pulumi.ComponentResource):
                 alarm_actions=[topic_arn],
                 ok_actions=[topic_arn],
                 tags=with_name(definition.name, args.tags),
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
             )
 
         self.topic_arn = pulumi.Output.from_input(topic_arn)

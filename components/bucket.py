@@ -70,7 +70,7 @@ class DagBucket(pulumi.ComponentResource):
             rules=[{"apply_server_side_encryption_by_default": default, "bucket_key_enabled": args.kms_key_arn is not None}],
             opts=child,
         )
-        aws.s3.BucketPolicy(
+        policy = aws.s3.BucketPolicy(
             name,
             bucket=bucket.id,
             policy=json.dumps(deny_insecure_transport(args.bucket_name), sort_keys=True),
@@ -88,6 +88,10 @@ class DagBucket(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning, encryption]),
             )
             self.object_versions[key] = obj.version_id
-        self.arn = bucket.arn
+        # MWAA checks versioning and blocked public access when it creates the environment: the
+        # ARN it is given resolves only once the bucket is fully configured.
+        self.arn = pulumi.Output.all(bucket.arn, public_access.id, versioning.id, encryption.id, policy.id).apply(
+            lambda values: values[0]
+        )
         self.bucket_name = bucket.bucket
         self.register_outputs({"arn": self.arn, "bucket_name": self.bucket_name})

@@ -58,6 +58,8 @@ class AirflowEnvironmentArgs:
     # Resources that must exist first: the log groups (so MWAA does not create them without
     # retention) and, without internet, the VPC endpoints MWAA needs while it creates.
     depends_on: Sequence[pulumi.Resource] = ()
+    # Refuse to delete or replace the environment (and its metadata database) while set.
+    protect: bool = False
 
 
 class AirflowEnvironment(pulumi.ComponentResource):
@@ -101,9 +103,11 @@ class AirflowEnvironment(pulumi.ComponentResource):
             weekly_maintenance_window_start=args.weekly_maintenance_window_start,
             tags=with_name(args.name, args.tags),
             **files,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect),
         )
         self.name = args.name
         self.arn = environment.arn
         self.webserver_url = environment.webserver_url
+        self.database_vpc_endpoint_service = environment.database_vpc_endpoint_service
+        self.webserver_vpc_endpoint_service = environment.webserver_vpc_endpoint_service
         self.register_outputs({"arn": self.arn, "webserver_url": self.webserver_url})

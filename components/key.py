@@ -23,7 +23,8 @@ class KeyArgs:
     alias: str
     description: str
     tags: Mapping[str, str]
-    allow_cloudwatch_alarms: bool = False
+    # Set when the environment's alarm topic is encrypted with this key: the alarms' ARN prefix.
+    cloudwatch_alarm_prefix: str | None = None
     protect: bool = False
 
 
@@ -38,7 +39,7 @@ class Key(pulumi.ComponentResource):
             enable_key_rotation=True,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=json.dumps(
-                key_policy(args.account_id, args.region, allow_cloudwatch_alarms=args.allow_cloudwatch_alarms), sort_keys=True
+                key_policy(args.account_id, args.region, cloudwatch_alarm_prefix=args.cloudwatch_alarm_prefix), sort_keys=True
             ),
             tags=with_name(args.alias, args.tags),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),

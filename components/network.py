@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from mwaaform.network.cidr import layout
-from mwaaform.network.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES, logical_name, service_name
+from mwaaform.network.endpoints import GATEWAY_CAPABLE, GATEWAY_SERVICES, INTERFACE_SERVICES, logical_name, service_name
 from mwaaform.tags import with_name
 
 HTTPS = 443
@@ -27,6 +27,8 @@ class ManagedNetworkArgs:
     cidr: str
     availability_zones: Sequence[str]
     egress: str  # single_nat | nat_per_az | endpoints_only
+    # Endpoints for the services the DAGs call (gateway for s3/dynamodb, interface otherwise).
+    extra_endpoints: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,11 @@ class Network(pulumi.ComponentResource):
         else:
             raise ValueError("NetworkArgs needs managed or existing")
 
-        groups = {env: self._environment_group(env) for env in args.environments}
+        private_only = bool(args.managed and args.managed.egress == "endpoints_only")
+        groups = {env: self._environment_group(env, private_only) for env in args.environments}
         self.security_group_ids = {env: [group.id, *extra_groups] for env, group in groups.items()}
-        if args.managed and args.managed.egress == "endpoints_only":
-            self._endpoints(args.region, groups)
+        if args.managed and (private_only or args.managed.extra_endpoints):
+            self._endpoints(args.region, groups, private_only, list(args.managed.extra_endpoints))
         self.register_outputs({"vpc_id": self.vpc_id, "private_subnet_ids": self.private_subnet_ids})
 
     # -- helpers ---------------------------------------------------------------------------
@@ -115,7 +118,8 @@ class Network(pulumi.ComponentResource):
 
         # The S3 gateway endpoint is free and keeps DAG bucket traffic off the NAT gateways, so
         # every managed network has it.
-        for service in GATEWAY_SERVICES:
+        extra_gateways = [s for s in net.extra_endpoints if s in GATEWAY_CAPABLE and s not in GATEWAY_SERVICES]
+        for service in [*GATEWAY_SERVICES, *extra_gateways]:
             gateway_endpoint = aws.ec2.VpcEndpoint(
                 f"{n}-{logical_name(service)}",
                 vpc_id=vpc.id,
@@ -126,7 +130,8 @@ class Network(pulumi.ComponentResource):
                 opts=self._opts(),
             )
             # Without internet, MWAA reaches the DAG bucket and ECR's image layers only through it.
-            self.endpoints.append(gateway_endpoint)
+            if service in GATEWAY_SERVICES:
+                self.endpoints.append(gateway_endpoint)
 
     def _nat(self, net: ManagedNetworkArgs, azs: list[str], public_cidrs: list[str], private_tables) -> None:
         n = self._name
@@ -172,7 +177,7 @@ class Network(pulumi.ComponentResource):
                 opts=self._opts(),
             )
 
-    def _environment_group(self, env: str) -> aws.ec2.SecurityGroup:
+    def _environment_group(self, env: str, private_only: bool) -> aws.ec2.SecurityGroup:
         group = aws.ec2.SecurityGroup(
             f"{env}-sg",
             name=f"mwaa-{env}",
@@ -195,12 +200,18 @@ class Network(pulumi.ComponentResource):
             security_group_id=group.id,
             cidr_ipv4="0.0.0.0/0",
             ip_protocol="-1",
-            description="MWAA: outbound to AWS services (through NAT or the VPC endpoints)",
+            # Without internet, the VPC endpoints are the only destinations there are.
+            description="MWAA: outbound to the VPC endpoints" if private_only else "MWAA: outbound to AWS services",
             opts=self._opts(),
         )
         return group
 
-    def _endpoints(self, region: str, environment_groups: dict[str, aws.ec2.SecurityGroup]) -> None:
+    def _endpoints(
+        self, region: str, environment_groups: dict[str, aws.ec2.SecurityGroup], private_only: bool, extra: list[str]
+    ) -> None:
+        """The interface endpoints get a group of their own that admits only HTTPS from the
+        environments' groups (AWS's guide puts them in the environment's group, whose
+        self-referencing rule would admit everything): every one of these services is HTTPS."""
         n = self._name
         group = aws.ec2.SecurityGroup(
             f"{n}-endpoints",
@@ -221,18 +232,21 @@ class Network(pulumi.ComponentResource):
                 description=f"HTTPS from MWAA environment {env}",
                 opts=self._opts(),
             )
-        for service in INTERFACE_SERVICES:
-            self.endpoints.append(
-                aws.ec2.VpcEndpoint(
-                    f"{n}-{logical_name(service)}",
-                    vpc_id=self.vpc_id,
-                    service_name=service_name(region, service),
-                    vpc_endpoint_type="Interface",
-                    private_dns_enabled=True,
-                    # In the two subnets the environments use: each endpoint costs per AZ and hour.
-                    subnet_ids=self.private_subnet_ids[:2],
-                    security_group_ids=[group.id],
-                    tags=self._tagged(f"{n}-{logical_name(service)}"),
-                    opts=self._opts(),
-                )
+        mwaa_services = list(INTERFACE_SERVICES) if private_only else []
+        extra_services = [s for s in extra if s not in GATEWAY_CAPABLE and s not in mwaa_services]
+        for service in [*mwaa_services, *extra_services]:
+            endpoint = aws.ec2.VpcEndpoint(
+                f"{n}-{logical_name(service)}",
+                vpc_id=self.vpc_id,
+                service_name=service_name(region, service),
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                # In the two subnets the environments use: each endpoint costs per AZ and hour.
+                subnet_ids=self.private_subnet_ids[:2],
+                security_group_ids=[group.id],
+                tags=self._tagged(f"{n}-{logical_name(service)}"),
+                opts=self._opts(),
             )
+            # The environment waits for the endpoints MWAA itself needs.
+            if service in mwaa_services:
+                self.endpoints.append(endpoint)

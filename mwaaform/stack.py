@@ -22,7 +22,7 @@ from components.logs import LogGroups, LogGroupsArgs
 from components.network import ExistingNetworkArgs, ManagedNetworkArgs, Network, NetworkArgs
 from components.role import ExecutionRole, ExecutionRoleArgs
 from mwaaform import naming
-from mwaaform.alarms import alarm_definitions
+from mwaaform.alarms import alarm_arn_prefix, alarm_definitions
 from mwaaform.iam.grants import compile_grants
 from mwaaform.spec.models import Environment, StackSpec
 
@@ -93,7 +93,10 @@ def _network(spec: StackSpec, opts: pulumi.ResourceOptions) -> Network:
     managed = existing = None
     if net.managed:
         managed = ManagedNetworkArgs(
-            cidr=net.managed.cidr, availability_zones=list(net.managed.availability_zones), egress=net.managed.egress
+            cidr=net.managed.cidr,
+            availability_zones=list(net.managed.availability_zones),
+            egress=net.managed.egress,
+            extra_endpoints=list(net.managed.extra_endpoints),
         )
     if net.existing:
         existing = ExistingNetworkArgs(
@@ -154,7 +157,12 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
                 alias=naming.key_alias(env.name),
                 description=f"mwaaform: MWAA environment {env.name}",
                 tags=tags,
-                allow_cloudwatch_alarms=env.alarms.enabled,
+                # Only a topic mwaaform creates is encrypted with this key.
+                cloudwatch_alarm_prefix=(
+                    alarm_arn_prefix(env.name, account.id, account.region)
+                    if env.alarms.enabled and env.alarms.topic_arn is None
+                    else None
+                ),
                 protect=protect,
             ),
             ctx.opts,
@@ -234,6 +242,7 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
             startup_script=s3_object("startup_script"),
             weekly_maintenance_window_start=env.maintenance_window,
             depends_on=[*logs.groups, *ctx.network.endpoints],
+            protect=protect,
         ),
         ctx.opts,
     )
@@ -252,6 +261,7 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
                 https_endpoints=list(env.alarms.https_endpoints),
                 kms_key_arn=key_arn,
                 tags=tags,
+                depends_on=[environment],
             ),
             ctx.opts,
         )
@@ -266,6 +276,16 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
             "log_groups": logs.names,
             "security_group_ids": ctx.network.security_group_ids[env.name],
             **({"alarm_topic_arn": alarms.topic_arn} if alarms else {}),
+            # With customer endpoint management, the VPC owner creates endpoints to these services
+            # (the environment stays PENDING until then).
+            **(
+                {
+                    "database_vpc_endpoint_service": environment.database_vpc_endpoint_service,
+                    "webserver_vpc_endpoint_service": environment.webserver_vpc_endpoint_service,
+                }
+                if env.endpoint_management == "customer"
+                else {}
+            ),
         },
     )
     return environment

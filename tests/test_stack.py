@@ -93,8 +93,9 @@ def test_environment_waits_for_its_log_groups_and_endpoints(plans):
     plan = plans["prod-data"]
     env = plan.one(MWAA, name="ingest-prod")
     groups = {g.urn for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup") if "ingest-prod" in g.inputs["name"]}
-    endpoints = {e.urn for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
-    assert len(groups) == 5 and endpoints
+    mwaa_set = {f"com.amazonaws.us-east-1.{s}" for s in ("s3", "monitoring", "ecr.dkr", "ecr.api", "logs", "sqs", "kms", "airflow.api", "airflow.env", "airflow.ops")}
+    endpoints = {e.urn for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if e.inputs["serviceName"] in mwaa_set}
+    assert len(groups) == 5 and len(endpoints) == 10
     assert groups <= set(env.dependencies) and endpoints <= set(env.dependencies)
 
 
@@ -165,3 +166,39 @@ def test_an_existing_topic_gets_no_new_topic(plans):
     assert [t.inputs["name"] for t in topics] == ["ingest-prod-alarms"]
     reporting = [a for a in plans["prod-data"].of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["name"].startswith("reporting-prod")]
     assert {tuple(a.inputs["alarmActions"]) for a in reporting} == {("arn:aws:sns:us-east-1:222233334444:reporting-oncall",)}
+
+
+def test_prod_environments_are_protected_dev_are_not(plans):
+    assert all(env.protect for env in plans["prod-data"].of_type(MWAA))
+    assert not plans["dev-analytics"].one(MWAA).protect
+
+
+def test_alarms_wait_for_the_environment_so_a_deploy_does_not_page(plans):
+    plan = plans["prod-data"]
+    env = plan.one(MWAA, name="ingest-prod")
+    alarms = [a for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["name"].startswith("ingest-prod-")]
+    assert alarms and all(env.urn in a.dependencies for a in alarms)
+
+
+def test_only_a_key_that_encrypts_an_alarm_topic_lets_cloudwatch_use_it(plans):
+    keys = {k.name: json.loads(k.inputs["policy"]) for k in plans["prod-data"].of_type("aws:kms/key:Key")}
+    sids = {name: {s["Sid"] for s in policy["Statement"]} for name, policy in keys.items()}
+    assert "CloudWatchAlarmsPublish" in sids["ingest-prod-key"]  # its topic is encrypted with it
+    assert "CloudWatchAlarmsPublish" not in sids["reporting-prod-key"]  # notifies an existing topic
+    topic = plans["prod-data"].one("aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == plans["prod-data"].one("aws:kms/key:Key", name="ingest-prod-key").outputs["arn"]
+
+
+def test_environment_waits_for_the_bucket_configuration(plans):
+    plan = plans["prod-data"]
+    env = plan.one(MWAA, name="reporting-prod")  # no uploaded files: only the bucket ARN links them
+    for kind in ("bucketVersioning:BucketVersioning", "bucketPublicAccessBlock:BucketPublicAccessBlock"):
+        (config,) = [r for r in plan.of_type(f"aws:s3/{kind}") if r.name == "reporting-prod-bucket"]
+        assert config.urn in env.dependencies, kind
+
+
+def test_customer_endpoint_management_exports_the_services_to_connect(plans):
+    partner = plans["partner-eu"].outputs["partner-stage"]
+    assert partner["database_vpc_endpoint_service"].startswith("com.amazonaws.vpce.eu-central-1.vpce-svc-")
+    assert partner["webserver_vpc_endpoint_service"].startswith("com.amazonaws.vpce.eu-central-1.vpce-svc-")
+    assert "database_vpc_endpoint_service" not in plans["prod-data"].outputs["ingest-prod"]

@@ -105,13 +105,14 @@ def execution_role_policy(env: str, account_id: str, region: str, bucket: str, k
     return {"Version": VERSION, "Statement": statements}
 
 
-def key_policy(account_id: str, region: str, *, allow_cloudwatch_alarms: bool = False) -> Document:
+def key_policy(account_id: str, region: str, *, cloudwatch_alarm_prefix: str | None = None) -> Document:
     """Key policy of an environment's customer-managed key.
 
     * the account administers the key and delegates use to IAM (the execution role's policy);
     * CloudWatch Logs may use it for this account's log groups only
       (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html);
-    * with alarms, CloudWatch may use it to publish to the encrypted alarm topic
+    * with ``cloudwatch_alarm_prefix`` (an alarm topic encrypted with this key), CloudWatch may use
+      it for the alarms whose ARN starts with the prefix, to publish to that topic
       (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
     """
     statements: list[dict[str, Any]] = [
@@ -131,7 +132,7 @@ def key_policy(account_id: str, region: str, *, allow_cloudwatch_alarms: bool = 
             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}},
         },
     ]
-    if allow_cloudwatch_alarms:
+    if cloudwatch_alarm_prefix:
         statements.append(
             {
                 "Sid": "CloudWatchAlarmsPublish",
@@ -139,7 +140,10 @@ def key_policy(account_id: str, region: str, *, allow_cloudwatch_alarms: bool = 
                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"{cloudwatch_alarm_prefix}*"},
+                },
             }
         )
     return {"Version": VERSION, "Statement": statements}

@@ -22,6 +22,24 @@ INTERFACE_SERVICES: tuple[str, ...] = (
 )
 
 
+# Services that offer a (free) gateway endpoint rather than an interface endpoint.
+# https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
+GATEWAY_CAPABLE: frozenset[str] = frozenset({"s3", "dynamodb"})
+# IAM service prefixes whose endpoint has another name; any other prefix is its own endpoint name.
+# https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+ENDPOINT_OF_PREFIX = {"cloudwatch": "monitoring", "ecr": "ecr.api", "airflow": "airflow.api", "es": "es"}
+
+
+def endpoint_for(iam_prefix: str) -> str:
+    """The VPC endpoint through which calls of an IAM service prefix go."""
+    return ENDPOINT_OF_PREFIX.get(iam_prefix, iam_prefix)
+
+
+def reachable(extra: tuple[str, ...] | list[str]) -> set[str]:
+    """Endpoint names reachable in an endpoints-only network with ``extra`` endpoints."""
+    return {*GATEWAY_SERVICES, *INTERFACE_SERVICES, *extra}
+
+
 def service_name(region: str, service: str) -> str:
     return f"com.amazonaws.{region}.{service}"
 

@@ -147,6 +147,23 @@ class Access(SpecModel):
         }
         return {"secrets.backend": SECRETS_BACKEND, "secrets.backend_kwargs": json.dumps(kwargs)}
 
+    def services(self) -> dict[str, tuple[str | int, ...]]:
+        """The IAM service prefixes the DAGs call, each with the spec path (under ``access``) of
+        its first use: a network without internet needs an endpoint for each."""
+        found: dict[str, tuple[str | int, ...]] = {}
+        if self.secrets is not None:
+            found.setdefault("secretsmanager", ("secrets",))
+        if self.assume_roles:
+            found.setdefault("sts", ("assume_roles", 0))
+        for index, grant in enumerate(self.data):
+            for level in ("read", "write", "list", "tagging"):
+                for position, arn in enumerate(getattr(grant, level)):
+                    found.setdefault(arn.split(":")[2], ("data", index, level, position))
+        for index, statement in enumerate(self.statements):
+            for position, action in enumerate(statement.actions):
+                found.setdefault(action.split(":")[0].lower(), ("statements", index, "actions", position))
+        return found
+
 
 def _duplicates(what: str, names: Iterable[str]) -> str | None:
     seen: dict[str, str] = {}

@@ -45,6 +45,18 @@ SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}([0-9a-
 SecurityGroupId = Annotated[str, StringConstraints(pattern=r"^sg-[0-9a-f]{8}([0-9a-f]{9})?$")]
 TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[\w\s.:/=+\-@]*$")]
 LocalPath = Annotated[str, StringConstraints(min_length=1)]
+# The part after com.amazonaws.<region>. of a VPC endpoint service name.
+EndpointName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$", max_length=64)]
+
+
+def _unique_items(field: str):
+    def check(values: list[str]) -> list[str]:
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        if duplicates:
+            raise ValueError(f"{field} lists {', '.join(duplicates)} more than once")
+        return values
+
+    return check
 
 
 def _ipv4_network(value: str) -> str:
@@ -112,6 +124,12 @@ class ManagedNetwork(SpecModel):
         default="single_nat",
         description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway per AZ "
         "(no single point of failure), or VPC endpoints only with no internet path at all.",
+    )
+    extra_endpoints: Annotated[list[EndpointName], AfterValidator(_unique_items("extra_endpoints"))] = Field(
+        default_factory=list,
+        description="VPC endpoints for the AWS services the DAGs call, besides the ones MWAA needs "
+        "(`secretsmanager`, `sts`, `glue`, ...; `dynamodb` is a free gateway endpoint). Without internet "
+        "(`endpoints_only`) every service the `access` grants name needs one; with NAT they keep that traffic off it.",
     )
 
 

@@ -186,6 +186,26 @@ def _access_options(env: Environment) -> dict[str, str]:
     return env.access.airflow_configuration_options()
 
 
+def grant_services_reachable(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """Without internet, a service the DAGs are granted is reachable only through a VPC endpoint."""
+    from mwaaform.network.endpoints import endpoint_for, reachable
+
+    managed = spec.network.managed
+    if managed is None or managed.egress != "endpoints_only":
+        return
+    available = reachable(managed.extra_endpoints)
+    for loc, env in _envs(spec):
+        for prefix, where in env.access.services().items():
+            endpoint = endpoint_for(prefix)
+            if endpoint in available:
+                continue
+            yield Issue(
+                (*loc, "access", *where),
+                f"the DAGs call {prefix}, but network.managed.egress is endpoints_only (no internet): "
+                f"add {endpoint!r} to network.managed.extra_endpoints",
+            )
+
+
 def grants_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """The compiled grants fit the managed policies a role may have (else AWS rejects them)."""
     from mwaaform.iam.grants import GrantsTooLarge, compile_grants
@@ -253,6 +273,7 @@ RULES: tuple[Rule, ...] = (
     secrets_backend_not_overridden,
     reserved_tags,
     object_tags_fit,
+    grant_services_reachable,
     grants_fit,
 )
 

@@ -115,3 +115,26 @@ def test_existing_network_creates_only_security_groups():
     created = {r.type for r in plan.resources if r.custom}
     assert created == {SG, INGRESS, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"}
     assert plan.one(SG).inputs["vpcId"] == "vpc-0a1b2c3d4e5f60718"
+
+
+def test_extra_endpoints_gateway_or_interface_and_not_awaited_by_the_environment():
+    holder = {}
+
+    def program():
+        holder["net"] = Network(
+            "network",
+            NetworkArgs("us-east-1", ["etl"], managed=ManagedNetworkArgs("10.0.0.0/16", AZS[:2], "endpoints_only", ["dynamodb", "sts"])),
+        )
+
+    plan = run_program(program)
+    endpoints = {r.inputs["serviceName"].removeprefix("com.amazonaws.us-east-1."): r for r in plan.of_type(ENDPOINT)}
+    assert endpoints["dynamodb"].inputs["vpcEndpointType"] == "Gateway"
+    assert endpoints["sts"].inputs["vpcEndpointType"] == "Interface" and endpoints["sts"].inputs["privateDnsEnabled"]
+    assert len(endpoints) == 12  # MWAA's 10 and the two extra
+
+
+def test_extra_endpoints_with_nat_keep_traffic_off_the_gateway():
+    plan = run_program(
+        lambda: Network("network", NetworkArgs("us-east-1", ["etl"], managed=ManagedNetworkArgs("10.0.0.0/16", AZS[:2], "single_nat", ["sts"])))
+    )
+    assert sorted(r.inputs["serviceName"] for r in plan.of_type(ENDPOINT)) == ["com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.sts"]

@@ -66,9 +66,11 @@ def test_key_policy_lets_cloudwatch_logs_use_the_key_for_this_account_only():
     assert logs["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:*"}}
     assert s["AccountAdministers"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     assert "CloudWatchAlarmsPublish" not in s
-    alarms = by_sid(key_policy(ACCOUNT, REGION, allow_cloudwatch_alarms=True))["CloudWatchAlarmsPublish"]
+    prefix = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{ENV}-"
+    alarms = by_sid(key_policy(ACCOUNT, REGION, cloudwatch_alarm_prefix=prefix))["CloudWatchAlarmsPublish"]
     assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    assert alarms["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    # Only this environment's alarms of this account (SNS key management: CloudWatch supports both keys).
+    assert alarms["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {"aws:SourceArn": prefix + "*"}}
 
 
 def test_bucket_policy_denies_every_request_without_tls():

@@ -179,3 +179,34 @@ def test_uploaded_files_limit_the_number_of_stack_tags(write_spec, tmp_path):
     # Without uploads, the same tags are fine; with one extra tag fewer, too.
     assert errors(write_spec(spec)) == []
     assert errors(write_spec(spec.replace("  Extra5: v5\n", "") + "    requirements: requirements.txt\n")) == []
+
+
+ENDPOINTS_ONLY = MINIMAL.replace("    availability_zones: [us-east-1a, us-east-1b]\n", "    availability_zones: [us-east-1a, us-east-1b]\n    egress: endpoints_only\n")
+GRANTS = """\
+    access:
+      secrets: {}
+      assume_roles: [arn:aws:iam::444455556666:role/loader]
+      data:
+        - name: state
+          read: [arn:aws:dynamodb:us-east-1:111122223333:table/state]
+"""
+
+
+def test_without_internet_every_granted_service_needs_an_endpoint(write_spec):
+    found = errors(write_spec(ENDPOINTS_ONLY + GRANTS))
+    assert [(line, path) for line, path, _ in found] == [
+        (18, "environments[0].access.secrets"),
+        (19, "environments[0].access.assume_roles[0]"),
+        (22, "environments[0].access.data[0].read[0]"),
+    ]
+    assert "add 'secretsmanager' to network.managed.extra_endpoints" in found[0][2]
+    listed = ENDPOINTS_ONLY.replace("egress: endpoints_only\n", "egress: endpoints_only\n    extra_endpoints: [secretsmanager, sts, dynamodb]\n")
+    assert errors(write_spec(listed + GRANTS)) == []
+    # With a NAT gateway the services are reachable anyway.
+    assert errors(write_spec(MINIMAL + GRANTS)) == []
+
+
+def test_extra_endpoints_are_listed_once(write_spec):
+    spec = MINIMAL.replace("    availability_zones: [us-east-1a, us-east-1b]\n", "    availability_zones: [us-east-1a, us-east-1b]\n    extra_endpoints: [sts, sts]\n")
+    line, path, message = only_error(write_spec(spec))
+    assert path == "network.managed.extra_endpoints" and "sts more than once" in message
