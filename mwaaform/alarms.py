@@ -88,8 +88,9 @@ def alarm_definitions(env_name: str, alarms: Alarms) -> list[AlarmDefinition]:
                 datapoints_to_alarm=heartbeat.minutes,
                 threshold=1,
                 comparison_operator="LessThanThreshold",
-                # The scheduler heartbeats every few seconds even when idle: no data = no scheduler.
-                treat_missing_data="breaching",
+                # The scheduler heartbeats every few seconds even when idle: by default, no data
+                # means no scheduler (tunable, see SchedulerHeartbeat.missing_data).
+                treat_missing_data=heartbeat.missing_data,
             )
         )
     failures = alarms.task_failures

@@ -91,6 +91,11 @@ class SchedulerHeartbeat(SpecModel):
         le=60,
         description="Consecutive minutes without a heartbeat before the alarm fires (2-60).",
     )
+    missing_data: Literal["breaching", "missing"] = Field(
+        default="breaching",
+        description="How a minute without any data counts: `breaching` (a silent scheduler is a dead one) or "
+        "`missing` (for environments that publish no heartbeat while idle; the alarm then keeps its state).",
+    )
 
 
 class TaskFailures(SpecModel):

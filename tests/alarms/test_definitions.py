@@ -189,3 +189,16 @@ def test_flow_logs_role_policy_is_scoped_to_its_group():
 def test_flow_logs_role_policy_passes_parliament():
     findings = analyze_policy_string(json.dumps(flow_logs_role_policy(GROUP))).findings
     assert [(f.issue, f.detail) for f in findings] == []
+
+
+def test_heartbeat_missing_data_is_breaching_unless_the_spec_says_missing():
+    from mwaaform.alarms import alarm_definitions
+    from mwaaform.spec.alarms import Alarms
+
+    def heartbeat(alarms):
+        return next(d for d in alarm_definitions("etl", alarms) if d.metric_name == "SchedulerHeartbeat")
+
+    on = {"enabled": True, "emails": ["oncall@example.com"]}
+    assert heartbeat(Alarms.model_validate(on)).treat_missing_data == "breaching"
+    tuned = Alarms.model_validate({**on, "scheduler_heartbeat": {"missing_data": "missing"}})
+    assert heartbeat(tuned).treat_missing_data == "missing"
