@@ -60,5 +60,9 @@ def log_group_names(env: str) -> dict[str, str]:
     return {log_type: f"airflow-{env}-{log_type}" for log_type in LOG_TYPES}
 
 
+def flow_log_key_alias(stack: str) -> str:
+    return f"alias/mwaaform/{stack}/flow-logs"
+
+
 def flow_log_group_name(stack: str) -> str:
     return f"/mwaaform/{stack}/vpc-flow-logs"

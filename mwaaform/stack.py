@@ -123,6 +123,24 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
     if not settings.enabled or ctx.spec.network.managed is None:
         return None
     account = ctx.spec.account
+    tags = {"Environment": ctx.spec.stage}
+    protect = any(env.deletion_protection for env in ctx.spec.environments)
+    # The shared network takes the strictest choice of its environments: if any of them keeps its
+    # data under a customer-managed key, so do the flow logs, under a key of the stack's own.
+    key = None
+    if any(env.encryption.key == "customer_managed" for env in ctx.spec.environments):
+        key = Key(
+            "flow-logs-key",
+            KeyArgs(
+                account_id=account.id,
+                region=account.region,
+                alias=naming.flow_log_key_alias(ctx.stack_name),
+                description=f"mwaaform: VPC flow logs of stack {ctx.stack_name}",
+                tags=tags,
+                protect=protect,
+            ),
+            ctx.opts,
+        )
     return FlowLogs(
         "flow-logs",
         FlowLogsArgs(
@@ -131,11 +149,11 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
             region=account.region,
             retention_days=settings.retention_days,
             traffic_type=settings.traffic_type,
-            kms_key_arn=None,
-            tags={"Environment": ctx.spec.stage},
+            kms_key_arn=key.arn if key else None,
+            tags=tags,
             role_path=account.role_path,
             permissions_boundary_arn=account.permissions_boundary_arn,
-            protect=any(env.deletion_protection for env in ctx.spec.environments),
+            protect=protect,
             log_group_name=naming.flow_log_group_name(ctx.stack_name),
         ),
         ctx.opts,

@@ -112,7 +112,7 @@ def test_prod_stateful_resources_are_protected_dev_are_not(plans):
 
 
 def test_customer_key_only_where_asked(plans):
-    assert len(plans["prod-data"].of_type("aws:kms/key:Key")) == 2  # one per environment
+    assert {k.name for k in plans["prod-data"].of_type("aws:kms/key:Key")} == {"ingest-prod-key", "reporting-prod-key", "flow-logs-key"}
     assert plans["dev-analytics"].of_type("aws:kms/key:Key") == []
     assert "kmsKey" not in plans["dev-analytics"].one(MWAA).inputs
 
@@ -202,3 +202,14 @@ def test_customer_endpoint_management_exports_the_services_to_connect(plans):
     assert partner["database_vpc_endpoint_service"].startswith("com.amazonaws.vpce.eu-central-1.vpce-svc-")
     assert partner["webserver_vpc_endpoint_service"].startswith("com.amazonaws.vpce.eu-central-1.vpce-svc-")
     assert "database_vpc_endpoint_service" not in plans["prod-data"].outputs["ingest-prod"]
+
+
+def test_flow_logs_are_encrypted_when_the_environments_use_customer_keys(plans):
+    plan = plans["prod-data"]
+    key = plan.one("aws:kms/key:Key", name="flow-logs-key")
+    assert key.inputs["enableKeyRotation"] is True
+    group = plan.one("aws:cloudwatch/logGroup:LogGroup", name="flow-logs")
+    assert group.inputs["kmsKeyId"] == key.outputs["arn"]
+    # The key lets CloudWatch Logs use it for this account's log groups.
+    sids = {s["Sid"] for s in json.loads(key.inputs["policy"])["Statement"]}
+    assert "CloudWatchLogsUse" in sids
