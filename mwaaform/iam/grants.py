@@ -289,6 +289,7 @@ def data_statements(grant: DataGrant) -> list[dict]:
     so a DAG that needs one must ask for it on its ARN in ``statements``.
     """
     db = _db()
+    excluded = {(canonical_action(a) or a).lower() for a in grant.exclude}
     statements: list[dict] = []
     for field, level in LEVELS.items():
         arns = getattr(grant, field)
@@ -299,6 +300,7 @@ def data_statements(grant: DataGrant) -> list[dict]:
         group = db.SidGroup()
         policy = group.process_template(template)  # what write_policy_with_template does
         level_statements = []
+        placed: set[str] = set()
         for rendered in policy["Statement"]:
             info = group.sids[rendered["Sid"]]
             arn_format = info["arn_format"]
@@ -307,11 +309,14 @@ def data_statements(grant: DataGrant) -> list[dict]:
             resources = [arn for arn in rendered["Resource"] if arn_matches(arn, arn_format)]
             if not resources:
                 continue
+            placed.update(resources)
+            actions = [a for a in rendered["Action"] if a.lower() not in excluded]
+            if not actions:  # the spec excluded every action of this level on this resource type
+                continue
             type_name = _type_name(info["service"], arn_format)
             sid = f"Data{_pascal(grant.name)}{level}{_pascal(info['service'])}{_pascal(type_name)}"
-            level_statements.append(_statement(sid, rendered["Action"], resources))
-        granted = {arn for statement in level_statements for arn in statement["Resource"]}
-        missing = [arn for arn in arns if arn not in granted]
+            level_statements.append(_statement(sid, actions, resources))
+        missing = [arn for arn in arns if arn not in placed]
         if missing:  # the spec's checks let through an ARN the compiler cannot place: a bug, not a spec error
             raise ValueError(f"data grant {grant.name!r}: no {level} actions compiled for {', '.join(missing)}")
         statements.extend(sorted(level_statements, key=lambda s: s["Sid"]))

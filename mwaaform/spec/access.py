@@ -83,6 +83,11 @@ class DataGrant(SpecModel):
     write: builtins.list[WriteArn] = Field(default_factory=builtins.list, description="ARNs the DAGs may change (access level Write).")
     list: builtins.list[ListArn] = Field(default_factory=builtins.list, description="ARNs the DAGs may list (access level List).")
     tagging: builtins.list[TaggingArn] = Field(default_factory=builtins.list, description="ARNs the DAGs may tag (access level Tagging).")
+    exclude: builtins.list[Action] = Field(
+        default_factory=builtins.list,
+        description="Actions of those access levels the DAGs do not need (e.g. `s3:ReplicateObject` from Write): "
+        "left out of the compiled statements.",
+    )
 
     @model_validator(mode="after")
     def _some_arn(self) -> DataGrant:

@@ -367,3 +367,19 @@ def test_importing_the_spec_and_an_empty_access_do_not_load_the_iam_database():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unknown_excluded_action_points_at_the_item(write_spec):
+    spec = with_access(
+        """\
+        access:
+          data:
+            - name: lake
+              write: ["arn:aws:s3:::lake/raw/*"]
+              exclude: [s3:ReplicateObjekt]
+        """
+    )
+    stack, diagnostics = load_file(write_spec(spec))
+    assert stack is None
+    (error,) = [str(d) for d in diagnostics]
+    assert "stack.yaml:20:" in error and "environments[0].access.data[0].exclude[0]" in error and "s3:ReplicateObjekt" in error

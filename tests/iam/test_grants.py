@@ -190,3 +190,19 @@ def test_more_than_nine_documents_is_an_error_naming_the_environment():
     assert isinstance(error.value, ValueError)
     spec["statements"] = spec["statements"][:80]
     assert len(compiled(spec)) == MAX_GRANT_DOCUMENTS  # nine documents are still allowed
+
+
+def test_excluded_actions_are_left_out_of_their_level():
+    grant = {"name": "lake", "write": ["arn:aws:s3:::lake/raw/*"], "exclude": ["s3:ReplicateObject", "s3:putobjectlegalhold"]}
+    actions = by_sid(compiled({"data": [grant]}))["DataLakeWriteS3Object"]["Action"]
+    assert "s3:PutObject" in actions
+    assert "s3:ReplicateObject" not in actions and "s3:PutObjectLegalHold" not in actions
+    full = by_sid(compiled({"data": [{**grant, "exclude": []}]}))["DataLakeWriteS3Object"]["Action"]
+    assert set(full) - set(actions) == {"s3:ReplicateObject", "s3:PutObjectLegalHold"}
+
+
+def test_excluding_every_action_of_a_level_drops_its_statement():
+    grant = {"name": "state", "tagging": ["arn:aws:sqs:us-east-1:111122223333:jobs"], "list": ["arn:aws:s3:::lake"]}
+    tagging = by_sid(compiled({"data": [grant]}))["DataStateTaggingSqsQueue"]["Action"]
+    sids = by_sid(compiled({"data": [{**grant, "exclude": tagging}]}))
+    assert "DataStateTaggingSqsQueue" not in sids and "DataStateListS3Bucket" in sids
