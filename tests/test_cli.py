@@ -87,3 +87,12 @@ def test_plan_failure_of_one_stack_is_a_message_not_a_traceback(monkeypatch, cap
     assert plan_run.plan_command(stacks, as_json=False, out_dir=None, policies=True) == 1
     err = capsys.readouterr().err
     assert "cannot plan stack dev-analytics" in err and "no spec for stack x" in err
+
+
+def test_plan_fails_on_a_mandatory_policy_violation(write_spec):
+    spec = MINIMAL.replace("stage: dev", "stage: prod") + "    webserver_access: public\n"
+    path = write_spec(spec)
+    done = run("plan", str(path), cwd=path.parent)
+    assert done.returncode == 1, done.stderr
+    assert "[mandatory] mwaa-prod-private-webserver: prod environment sample-dev exposes its web server" in done.stdout
+    assert "mandatory policy violation" in done.stderr and "Traceback" not in done.stderr
