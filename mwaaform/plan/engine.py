@@ -432,11 +432,27 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.records: dict[str, dict[str, Any]] = {}
         self.stack_outputs: dict[str, Any] | None = None
         self._lock = threading.Lock()
+        # MockMonitor makes an event loop in each executor thread that calls it and never closes
+        # it; collected at interpreter exit, such a loop prints "Exception ignored ... Invalid file
+        # descriptor". The monitor makes them itself, and run_program closes them.
+        self.thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def _ensure_thread_loop(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        try:
+            asyncio.get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            with self._lock:
+                self.thread_loops.append(loop)
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return _urn(self.project, self.stack, _qualified_type(parent.split("::")[2] if parent else "", type_), name)
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        self._ensure_thread_loop()
         inputs, secrets = _decode_struct(request.object)
         urn = self.make_urn(request.parent, request.type, request.name)
         record = {
@@ -474,6 +490,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         raise CloudLookupError(token)
 
     def RegisterResourceOutputs(self, request):  # noqa: N802 - gRPC method name
+        self._ensure_thread_loop()
         if request.urn.split("::")[2] == STACK_TYPE:
             outputs = _plain(json_format.MessageToDict(request.outputs))
             # set_mocks registers the root's (empty) outputs before the program runs, and that
@@ -585,6 +602,8 @@ def run_program(
         raise
     finally:
         _close(loop)
+        for thread_loop in monitor.thread_loops:
+            thread_loop.close()
     if lookups:
         raise CloudLookupError(lookups[0])
     return Plan(
