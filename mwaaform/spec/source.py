@@ -95,8 +95,10 @@ def _decode(raw: bytes, name: str) -> str:
 def _render(text: str, name: str) -> str:
     """Render the Jinja2 layer with strict undefined; errors point at the template line."""
     import jinja2
+    import jinja2.sandbox
 
-    env = jinja2.Environment(
+    # Sandboxed: a spec under review must not run code on the reviewer's machine or in CI.
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -112,7 +114,10 @@ def _render(text: str, name: str) -> str:
         for frame in traceback.extract_tb(exc.__traceback__):
             if frame.filename == "<template>" or frame.filename == name:
                 line = frame.lineno or line
-        raise SourceError(Position(name, line, 1), f"template error: {exc}") from None
+        hint = ""
+        if isinstance(exc, jinja2.UndefinedError):
+            hint = " (a value that must keep its {{ }} for Airflow goes between {% raw %} and {% endraw %})"
+        raise SourceError(Position(name, line, 1), f"template error: {exc}{hint}") from None
 
 
 def parse_yaml(text: str, name: str) -> Source:
@@ -138,7 +143,7 @@ def parse_yaml(text: str, name: str) -> Source:
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(_mark(name, node), f"a spec is a mapping of keys to values, not a {_kind(node)}")
     positions: dict[Path_, Position] = {(): _mark(name, node)}
-    data = _build(node, (), positions, name, yaml.SafeLoader(""))
+    data = _build(node, (), positions, name, yaml.SafeLoader(""), _Budget())
     return Source(name, data, positions)
 
 
@@ -152,7 +157,36 @@ def _kind(node: yaml.Node) -> str:
     return "single value"
 
 
-def _build(node: yaml.Node, path: Path_, positions: dict[Path_, Position], name: str, constructor: yaml.SafeLoader) -> Any:
+class _Budget:
+    """Guards against YAML aliases: a cycle, or a few lines that expand to millions of values."""
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.left = self.LIMIT
+        self.ancestors: set[int] = set()
+
+
+def _build(
+    node: yaml.Node, path: Path_, positions: dict[Path_, Position], name: str, constructor: yaml.SafeLoader, budget: _Budget
+) -> Any:
+    budget.left -= 1
+    if budget.left < 0:
+        raise SourceError(_mark(name, node), f"the file expands to more than {_Budget.LIMIT:,} values (YAML aliases?)")
+    if id(node) in budget.ancestors:
+        raise SourceError(_mark(name, node), "a YAML alias refers to a value that contains it")
+    if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        return _scalar(node, name, constructor)
+    budget.ancestors.add(id(node))
+    try:
+        return _collection(node, path, positions, name, constructor, budget)
+    finally:
+        budget.ancestors.discard(id(node))
+
+
+def _collection(
+    node: yaml.Node, path: Path_, positions: dict[Path_, Position], name: str, constructor: yaml.SafeLoader, budget: _Budget
+) -> Any:
     if isinstance(node, yaml.MappingNode):
         constructor.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
         result: dict[Any, Any] = {}
@@ -168,15 +202,17 @@ def _build(node: yaml.Node, path: Path_, positions: dict[Path_, Position], name:
                     f"duplicate key {key!r} (first defined on line {first.line}); YAML would keep only the last value",
                 )
             positions[child] = _mark(name, key_node)
-            result[key] = _build(value_node, child, positions, name, constructor)
+            result[key] = _build(value_node, child, positions, name, constructor, budget)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            positions[child] = _mark(name, item)
-            items.append(_build(item, child, positions, name, constructor))
-        return items
+    items = []
+    for index, item in enumerate(node.value):
+        child = (*path, index)
+        positions[child] = _mark(name, item)
+        items.append(_build(item, child, positions, name, constructor, budget))
+    return items
+
+
+def _scalar(node: yaml.Node, name: str, constructor: yaml.SafeLoader) -> Any:
     try:
         return constructor.construct_object(node)
     except yaml.constructor.ConstructorError as exc:

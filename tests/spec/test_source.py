@@ -92,3 +92,39 @@ def test_jinja_syntax_error_points_at_line(tmp_path):
     with pytest.raises(SourceError) as caught:
         read_source(path, "j.yaml")
     assert caught.value.position.line == 3
+
+
+def test_recursive_alias_is_an_error_not_a_crash():
+    error = error_of("x: &a [*a]\n")
+    assert error.position.line == 1 and "alias refers to a value that contains it" in error.message
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcde", "bcdef"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
+    error = error_of("\n".join(lines) + "\n")
+    assert "more than 100,000 values" in error.message
+
+
+def test_plain_aliases_still_work():
+    source = parse_yaml("base: &b {min: 1, max: 3}\nworkers: *b\n", "x.yaml")
+    assert source.data["workers"] == {"min": 1, "max": 3}
+
+
+def test_templates_are_sandboxed(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("team: \"{{ self.__init__.__globals__.__builtins__.__import__('os').getcwd() }}\"\n")
+    with pytest.raises(SourceError) as caught:
+        read_source(path, "x.yaml")
+    assert "unsafe" in caught.value.message
+
+
+def test_undefined_template_name_hints_at_raw(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nlog: \"{{ ti.dag_id }}\"\n")
+    with pytest.raises(SourceError) as caught:
+        read_source(path, "x.yaml")
+    assert caught.value.position.line == 2 and "{% raw %}" in caught.value.message
+    path.write_text("a: 1\nlog: \"{% raw %}{{ ti.dag_id }}{% endraw %}\"\n")
+    assert read_source(path, "x.yaml").data["log"] == "{{ ti.dag_id }}"
