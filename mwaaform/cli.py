@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"mwaaform: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
+        print(f"mwaaform: cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

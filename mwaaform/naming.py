@@ -56,7 +56,8 @@ LOG_TYPES = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
 
 
 def log_group_names(env: str) -> dict[str, str]:
-    """The five groups MWAA writes to, `airflow-{env}-{Type}` (mwaa-facts.md, Logs)."""
+    """The five groups MWAA writes to, `airflow-{env}-{Type}`
+    (https://docs.aws.amazon.com/mwaa/latest/userguide/monitoring-airflow.html)."""
     return {log_type: f"airflow-{env}-{log_type}" for log_type in LOG_TYPES}
 
 

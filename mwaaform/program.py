@@ -40,11 +40,14 @@ def load_stack(path: Path) -> LoadedStack:
     return stack
 
 
-def build_stack(stack: LoadedStack) -> None:
-    build(stack.spec, stack.name, base_dir=str(stack.path.parent))
+def build_stack(stack: LoadedStack, stack_name: str | None = None) -> None:
+    """Declare ``stack``; names and tags use ``stack_name`` (the Pulumi stack's), else the spec's."""
+    build(stack.spec, stack_name or stack.name, base_dir=str(stack.path.parent))
 
 
 def main() -> None:
     stack_name = pulumi.get_stack()
     path = spec_path(stack_name, pulumi.Config("mwaaform").get("spec"))
-    build_stack(load_stack(path))
+    # The Pulumi stack names what is per stack (Stack tag, flow-log group, key alias), so two
+    # stacks deploying one spec (`mwaaform:spec`) never collide.
+    build_stack(load_stack(path), stack_name)

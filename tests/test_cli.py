@@ -96,3 +96,10 @@ def test_plan_fails_on_a_mandatory_policy_violation(write_spec):
     assert done.returncode == 1, done.stderr
     assert "[mandatory] mwaa-prod-private-webserver: prod environment sample-dev exposes its web server" in done.stdout
     assert "mandatory policy violation" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_plan_out_on_a_file_is_a_usage_error_not_a_traceback(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("")
+    done = run("plan", "environments/dev-analytics.yaml", "--out", str(target))
+    assert done.returncode == 2 and "mwaaform: cannot write" in done.stderr and "Traceback" not in done.stderr

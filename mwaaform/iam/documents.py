@@ -1,7 +1,6 @@
 """IAM and KMS policy documents of an MWAA environment, as plain dicts.
 
 Each statement is the one AWS documents, scoped to this environment; see
-../shared/reference/mwaa-facts.md ("Execution role") and
 https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html.
 Sids are stable: reviewers and the plan summary refer to them.
 """

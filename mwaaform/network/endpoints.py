@@ -1,8 +1,8 @@
 """The VPC endpoints MWAA needs when the network has no internet path.
 
 Source: "Creating the required VPC service endpoints in an Amazon VPC with private routing",
-https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-vpe-create-access.html (the set is also in
-../shared/reference/mwaa-facts.md). S3 is a gateway endpoint on the private route tables; the
+https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-vpe-create-access.html. S3 is a gateway
+endpoint on the private route tables; the
 rest are interface endpoints with private DNS in the private subnets.
 """
 

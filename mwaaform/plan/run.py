@@ -67,22 +67,24 @@ def plan_command(stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str |
             plans.append(plan_stack(stack, policies))
         except _user_errors() as exc:
             failures.append(f"mwaaform: cannot plan stack {stack.name} ({stack.path}): {exc}")
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    if failures:
-        return 1
     if out_dir:
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
         for stack_plan in plans:
             (folder / f"{stack_plan.stack.name}.json").write_text(json.dumps(stack_plan.document(), indent=2, sort_keys=True) + "\n")
             (folder / f"{stack_plan.stack.name}.txt").write_text(stack_plan.text())
-    if as_json:
+    if as_json and (plans or len(stacks) > 1):
+        # The shape follows what was asked for: one stack, one document; several, {"stacks": [...]}.
         documents = [p.document() for p in plans]
-        output = documents[0] if len(documents) == 1 else {"stacks": documents}
+        output = documents[0] if len(stacks) == 1 else {"stacks": documents}
         sys.stdout.write(json.dumps(output, indent=2, sort_keys=True) + "\n")
     else:
         sys.stdout.write("\n".join(p.text() for p in plans))
+    # The plans that could be made are shown; the stacks that could not are reported after them.
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    if failures:
+        return 1
     mandatory = [v for p in plans for v in p.violations if v.level == "mandatory"]
     if mandatory:
         print(f"{len(mandatory)} mandatory policy violation(s): `pulumi up --policy-pack policies` would refuse", file=sys.stderr)

@@ -117,6 +117,8 @@ def load_file(path: Path, defaults_cache: dict[Path, Source | None] | None = Non
     except ValidationError as exc:
         return None, sorted(_from_pydantic(exc, merged))
     issues = rules.check(spec, rules.RuleContext(base_dir=path.parent))
+    if defaults is None:
+        issues += _no_defaults(spec)
     diagnostics = sorted(_diagnostic(merged, issue.loc, issue.message, issue.severity) for issue in issues)
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
@@ -134,11 +136,33 @@ def _display(path: Path) -> str:
 
 
 def _defaults_for(path: Path, cache: dict[Path, Source | None]) -> Source | None:
+    """The nearest ``_defaults.yaml``: in the spec's folder or above it, up to the project root
+    (the folder holding ``Pulumi.yaml`` or ``.git``)."""
     folder = path.parent.resolve()
     if folder not in cache:
-        candidate = folder / DEFAULTS_FILE
-        cache[folder] = read_defaults(candidate) if candidate.is_file() else None
+        cache[folder] = None
+        for candidate_folder in (folder, *folder.parents):
+            candidate = candidate_folder / DEFAULTS_FILE
+            if candidate.is_file():
+                cache[folder] = read_defaults(candidate)
+                break
+            if (candidate_folder / "Pulumi.yaml").is_file() or (candidate_folder / ".git").exists():
+                break
     return cache[folder]
+
+
+def _no_defaults(spec: StackSpec) -> list[rules.Issue]:
+    """Stages whose defaults matter most must not lose them silently."""
+    return [
+        rules.Issue(
+            ("environments", index, "stage"),
+            f"no {DEFAULTS_FILE} in this folder or above it: the {env.stage} stage defaults (key, retention, "
+            "protection, alarms) do not apply to this environment",
+            "warning",
+        )
+        for index, env in enumerate(spec.environments)
+        if env.stage in ("stage", "prod")
+    ]
 
 
 def read_defaults(path: Path) -> Source:
@@ -307,10 +331,10 @@ def _fleet_rules(stacks: list[LoadedStack]) -> list[Diagnostic]:
             diagnostics.append(Diagnostic(stack.source.position(()), "", f"stack name {stack.name!r} is also {stack_names[stack.name].path}"))
         stack_names.setdefault(stack.name, stack)
         for index, env in enumerate(stack.spec.environments):
-            other = names.get(env.name)
+            other = names.get(env.name.lower())  # IAM role names, which carry it, ignore case
             if other is not None and other is not stack:
                 diagnostics.append(
                     _diagnostic(stack.source, ("environments", index, "name"), f"environment name {env.name!r} is already used in {other.source.file}")
                 )
-            names.setdefault(env.name, stack)
+            names.setdefault(env.name.lower(), stack)
     return diagnostics

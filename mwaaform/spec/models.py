@@ -265,7 +265,9 @@ class Environment(SpecModel):
     )
     deletion_protection: bool = Field(
         default=False,
-        description="Protect the bucket, key and log groups: Pulumi refuses to delete them until this is turned off.",
+        description="Protect the environment, its bucket, key and log groups (and the stack's flow-log group and key): "
+        "Pulumi refuses to delete or replace them until this is turned off and applied. The bucket, keys and log "
+        "groups are also retained on delete: removing the environment from the spec leaves them in the account.",
     )
     access: Access = Field(default_factory=Access, description="What the DAGs may do in AWS, compiled to least-privilege IAM.")
     alarms: Alarms = Field(default_factory=Alarms, description="CloudWatch alarms and where they notify.")

@@ -42,6 +42,11 @@ def _envs(spec: StackSpec) -> Iterator[tuple[Loc, Environment]]:
         yield ("environments", index), env
 
 
+def external_id_needs_a_role(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    if spec.account.external_id is not None and spec.account.deploy_role_arn is None:
+        yield Issue(("account", "external_id"), "external_id is passed when assuming account.deploy_role_arn, which is not set")
+
+
 def min_not_above_max(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     for loc, env in _envs(spec):
         for field, bounds in (("workers", env.workers), ("webservers", env.webservers)):
@@ -73,12 +78,16 @@ def class_limits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 
 
 def unique_environment_names(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """Unique ignoring case: IAM role names (which carry the environment name) are."""
     seen: dict[str, int] = {}
     for loc, env in _envs(spec):
-        if env.name in seen:
-            yield Issue((*loc, "name"), f"environment name {env.name!r} is already used by environments[{seen[env.name]}]")
+        key = env.name.lower()
+        if key in seen:
+            first = spec.environments[seen[key]].name
+            case = "" if first == env.name else f" as {first!r} (IAM role names ignore case)"
+            yield Issue((*loc, "name"), f"environment name {env.name!r} is already used by environments[{seen[key]}]{case}")
         else:
-            seen[env.name] = loc[1]  # type: ignore[assignment]
+            seen[key] = loc[1]  # type: ignore[assignment]
 
 
 def zones_in_region(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
@@ -261,6 +270,7 @@ RESERVED_TAGS = {
 }
 
 RULES: tuple[Rule, ...] = (
+    external_id_needs_a_role,
     min_not_above_max,
     class_limits,
     unique_environment_names,

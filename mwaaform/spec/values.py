@@ -22,7 +22,7 @@ RETENTION_DAYS: tuple[int, ...] = get_args(RetentionDays)
 EnvironmentClass = Literal["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"]
 ENVIRONMENT_CLASSES: tuple[str, ...] = get_args(EnvironmentClass)
 
-# MWAA CreateEnvironment, AirflowVersion, "Valid values" (facts file, API reference).
+# MWAA CreateEnvironment, AirflowVersion, "Valid values" (API reference).
 # https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
 AirflowVersion = Literal["2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "3.0.6"]
 AIRFLOW_VERSIONS: tuple[str, ...] = get_args(AirflowVersion)
@@ -55,8 +55,10 @@ REGIONS: tuple[str, ...] = get_args(Region)
 # https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html (support policy table)
 END_OF_SUPPORT: dict[str, str] = {"2.4.3": "2025-12-30", "2.5.1": "2025-12-30", "2.6.3": "2025-12-30"}
 
-# Per-class limits (facts file; MWAA CreateEnvironment MinWorkers/MaxWorkers/Schedulers/
-# MinWebservers/MaxWebservers): mw1.micro runs one combined scheduler/worker and one web server.
+# Per-class limits (MWAA CreateEnvironment MinWorkers/MaxWorkers/Schedulers/MinWebservers/
+# MaxWebservers, https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html, and
+# https://docs.aws.amazon.com/mwaa/latest/userguide/environment-class.html): mw1.micro runs one
+# combined scheduler/worker and one web server.
 MICRO = "mw1.micro"
 SCHEDULERS_RANGE = (2, 5)
 WEBSERVERS_RANGE = (2, 5)

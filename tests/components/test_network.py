@@ -73,7 +73,7 @@ def test_endpoints_only_has_no_internet_path_and_every_endpoint():
     assert all("-private-" in s.name for s in plan.of_type(SUBNET))
     assert not any(r.inputs.get("destinationCidrBlock") == "0.0.0.0/0" for r in plan.of_type(ROUTE))
     endpoints = {r.inputs["serviceName"]: r.inputs for r in plan.of_type(ENDPOINT)}
-    # mwaa-facts.md: S3 as gateway, the rest interface endpoints with private DNS.
+    # https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-vpe-create-access.html: S3 as gateway, the rest interface endpoints with private DNS.
     expected = {f"com.amazonaws.us-east-1.{s}" for s in ("s3", "monitoring", "ecr.dkr", "ecr.api", "logs", "sqs", "kms", "airflow.api", "airflow.env", "airflow.ops")}
     assert set(endpoints) == expected and len(INTERFACE_SERVICES) == 9
     s3 = endpoints.pop("com.amazonaws.us-east-1.s3")

@@ -1,4 +1,5 @@
-"""The execution role, trust and key policies are exactly what AWS documents (mwaa-facts.md)."""
+"""The execution role, trust and key policies are exactly what AWS documents
+(https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ def allow(actions, resources, **extra) -> dict:
 
 
 def documented_role(key: str) -> dict:
-    """The execution role AWS documents, row by row from the facts table (mwaa-facts.md).
+    """The execution role AWS documents, row by row (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html).
 
     https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html
     """

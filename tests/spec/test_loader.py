@@ -147,3 +147,31 @@ def test_defaults_file_shape_is_checked(write_spec, tmp_path):
     (tmp_path / "_defaults.yaml").write_text("stages:\n  qa:\n    environment: {}\n")
     found = messages(write_spec())
     assert any("_defaults.yaml:2:3" in m and "unknown stage 'qa'" in m for m in found), found
+
+
+def test_defaults_are_found_above_the_spec_folder(tmp_path):
+    from mwaaform.spec.loader import load_file
+    from tests.conftest import MINIMAL
+
+    (tmp_path / "Pulumi.yaml").write_text("name: x\n")
+    (tmp_path / "_defaults.yaml").write_text("stages:\n  dev:\n    environment:\n      logging:\n        retention_days: 7\n")
+    (tmp_path / "teams").mkdir()
+    spec = tmp_path / "teams" / "a.yaml"
+    spec.write_text(MINIMAL)
+    stack, diagnostics = load_file(spec)
+    assert stack is not None and stack.spec.environments[0].logging.retention_days == 7
+
+
+def test_prod_without_stage_defaults_is_warned(tmp_path):
+    from mwaaform.spec.loader import load_file
+    from tests.conftest import MINIMAL
+
+    (tmp_path / ".git").mkdir()  # the project root: the search stops here
+    spec = tmp_path / "a.yaml"
+    spec.write_text(MINIMAL.replace("stage: dev", "stage: prod"))
+    stack, diagnostics = load_file(spec)
+    assert stack is not None
+    (warning,) = diagnostics
+    assert warning.severity == "warning" and warning.path == "environments[0].stage" and "prod stage defaults" in warning.message
+    spec.write_text(MINIMAL)
+    assert load_file(spec)[1] == []

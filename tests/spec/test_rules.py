@@ -210,3 +210,15 @@ def test_extra_endpoints_are_listed_once(write_spec):
     spec = MINIMAL.replace("    availability_zones: [us-east-1a, us-east-1b]\n", "    availability_zones: [us-east-1a, us-east-1b]\n    extra_endpoints: [sts, sts]\n")
     line, path, message = only_error(write_spec(spec))
     assert path == "network.managed.extra_endpoints" and "sts more than once" in message
+
+
+def test_environment_names_differing_only_in_case_collide(write_spec):
+    spec = MINIMAL + "  - name: Sample-Dev\n    team: analytics\n    stage: dev\n"
+    line, path, message = only_error(write_spec(spec))
+    assert path == "environments[1].name" and "as 'sample-dev'" in message
+
+
+def test_external_id_without_a_role_is_an_error(write_spec):
+    spec = MINIMAL.replace("  region: us-east-1\n", "  region: us-east-1\n  external_id: abc-123\n")
+    line, path, message = only_error(write_spec(spec))
+    assert (line, path) == (4, "account.external_id") and "deploy_role_arn" in message
