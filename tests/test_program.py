@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import runpy
 from pathlib import Path
 
@@ -41,8 +40,8 @@ def test_invalid_spec_stops_with_every_diagnostic(write_spec):
     assert "environments[0].stage" in message and "account.region" in message
 
 
-def test_root_program_runs_the_configured_spec_offline():
-    os.chdir(ROOT)
+def test_root_program_runs_the_configured_spec_offline(monkeypatch):
+    monkeypatch.chdir(ROOT)
     plan = run_program(
         lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"),
         stack="any-name",

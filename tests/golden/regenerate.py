@@ -20,11 +20,15 @@ def golden_documents() -> dict[str, dict]:
     from mwaaform.plan.run import plan_stack
     from mwaaform.spec.loader import load
 
+    previous = os.getcwd()
     os.chdir(ROOT)  # file paths in the plan are relative to the project root
-    result = load([ROOT / "environments"])
-    if not result.ok:
-        raise SystemExit("\n".join(str(d) for d in result.errors))
-    return {stack.name: plan_stack(stack).document() for stack in result.stacks}
+    try:
+        result = load([ROOT / "environments"])
+        if not result.errors:
+            return {stack.name: plan_stack(stack).document() for stack in result.stacks}
+    finally:
+        os.chdir(previous)
+    raise SystemExit("\n".join(str(d) for d in result.errors))
 
 
 def render(document: dict) -> str:

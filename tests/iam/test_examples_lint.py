@@ -27,7 +27,15 @@ DOCUMENT_INPUTS = {
 
 
 def compiled_documents() -> dict[str, dict]:
-    os.chdir(ROOT)
+    previous = os.getcwd()
+    os.chdir(ROOT)  # file assets are relative to the project root
+    try:
+        return _compiled_documents()
+    finally:
+        os.chdir(previous)
+
+
+def _compiled_documents() -> dict[str, dict]:
     result = load([ROOT / "environments"])
     assert result.ok
     documents = {}
