@@ -19,24 +19,27 @@ def environment_arn(env: str, account_id: str, region: str) -> str:
     return f"arn:aws:airflow:{region}:{account_id}:environment/{env}"
 
 
-def trust_policy(env: str, account_id: str, region: str) -> Document:
-    """Only MWAA, only for this environment of this account (confused-deputy protection:
-    https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html)."""
+def service_trust_policy(sid: str, services: str | list[str], account_id: str, source_arn: str) -> Document:
+    """A role only ``services`` may assume, only on behalf of ``source_arn`` in this account
+    (confused-deputy protection: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)."""
     return {
         "Version": VERSION,
         "Statement": [
             {
-                "Sid": "MwaaAssumeRole",
+                "Sid": sid,
                 "Effect": "Allow",
-                "Principal": {"Service": MWAA_PRINCIPALS},
+                "Principal": {"Service": services},
                 "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": environment_arn(env, account_id, region)},
-                },
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": source_arn}},
             }
         ],
     }
+
+
+def trust_policy(env: str, account_id: str, region: str) -> Document:
+    """Only MWAA, only for this environment of this account
+    (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html)."""
+    return service_trust_policy("MwaaAssumeRole", MWAA_PRINCIPALS, account_id, environment_arn(env, account_id, region))
 
 
 def execution_role_policy(env: str, account_id: str, region: str, bucket: str, kms_key_arn: str | None) -> Document:

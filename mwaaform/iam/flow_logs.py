@@ -12,26 +12,14 @@ and only lists group metadata.
 
 from __future__ import annotations
 
+from mwaaform.iam.documents import service_trust_policy
+
 SERVICE = "vpc-flow-logs.amazonaws.com"
 
 
 def flow_logs_trust_policy(account_id: str, region: str) -> dict:
     """Only the flow logs service may assume the role, and only for this account's flow logs."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "VpcFlowLogsAssume",
-                "Effect": "Allow",
-                "Principal": {"Service": SERVICE},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:{region}:{account_id}:vpc-flow-log/*"},
-                },
-            }
-        ],
-    }
+    return service_trust_policy("VpcFlowLogsAssume", SERVICE, account_id, f"arn:aws:ec2:{region}:{account_id}:vpc-flow-log/*")
 
 
 def flow_logs_role_policy(log_group_arn: str) -> dict:
