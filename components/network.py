@@ -84,6 +84,12 @@ class Network(pulumi.ComponentResource):
     def _tagged(self, name: str) -> dict[str, str]:
         return with_name(name, self._tags)
 
+    def _endpoint(self, region: str, service: str, **kwargs) -> aws.ec2.VpcEndpoint:
+        name = f"{self._name}-{logical_name(service)}"
+        return aws.ec2.VpcEndpoint(
+            name, vpc_id=self.vpc_id, service_name=service_name(region, service), tags=self._tagged(name), opts=self._opts(), **kwargs
+        )
+
     def _managed(self, region: str, net: ManagedNetworkArgs) -> None:
         n = self._name
         azs = list(net.availability_zones)
@@ -120,14 +126,8 @@ class Network(pulumi.ComponentResource):
         # every managed network has it.
         extra_gateways = [s for s in net.extra_endpoints if s in GATEWAY_CAPABLE and s not in GATEWAY_SERVICES]
         for service in [*GATEWAY_SERVICES, *extra_gateways]:
-            gateway_endpoint = aws.ec2.VpcEndpoint(
-                f"{n}-{logical_name(service)}",
-                vpc_id=vpc.id,
-                service_name=service_name(region, service),
-                vpc_endpoint_type="Gateway",
-                route_table_ids=[table.id for table in private_tables],
-                tags=self._tagged(f"{n}-{logical_name(service)}"),
-                opts=self._opts(),
+            gateway_endpoint = self._endpoint(
+                region, service, vpc_endpoint_type="Gateway", route_table_ids=[table.id for table in private_tables]
             )
             # Without internet, MWAA reaches the DAG bucket and ECR's image layers only through it.
             if service in GATEWAY_SERVICES:
@@ -235,17 +235,14 @@ class Network(pulumi.ComponentResource):
         mwaa_services = list(INTERFACE_SERVICES) if private_only else []
         extra_services = [s for s in extra if s not in GATEWAY_CAPABLE and s not in mwaa_services]
         for service in [*mwaa_services, *extra_services]:
-            endpoint = aws.ec2.VpcEndpoint(
-                f"{n}-{logical_name(service)}",
-                vpc_id=self.vpc_id,
-                service_name=service_name(region, service),
+            endpoint = self._endpoint(
+                region,
+                service,
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 # In the two subnets the environments use: each endpoint costs per AZ and hour.
                 subnet_ids=self.private_subnet_ids[:2],
                 security_group_ids=[group.id],
-                tags=self._tagged(f"{n}-{logical_name(service)}"),
-                opts=self._opts(),
             )
             # The environment waits for the endpoints MWAA itself needs.
             if service in mwaa_services:
