@@ -102,7 +102,7 @@ class Network(pulumi.ComponentResource):
         self._vpc = vpc
 
         private_subnets, private_tables = [], []
-        for az, cidr in zip(azs, subnets.private):
+        for az, cidr in zip(azs, subnets.private, strict=True):
             subnet = aws.ec2.Subnet(
                 f"{n}-private-{az}",
                 vpc_id=vpc.id,
@@ -146,7 +146,8 @@ class Network(pulumi.ComponentResource):
         )
         nat_azs = azs if net.egress == "nat_per_az" else azs[:1]
         nats = {}
-        for az, cidr in zip(nat_azs, public_cidrs):
+        # One public subnet per NAT gateway: the first AZ only, or every AZ.
+        for az, cidr in zip(nat_azs, public_cidrs[: len(nat_azs)], strict=True):
             subnet = aws.ec2.Subnet(
                 f"{n}-public-{az}",
                 vpc_id=self._vpc.id,
@@ -167,7 +168,7 @@ class Network(pulumi.ComponentResource):
                 tags=self._tagged(f"{n}-{az}"),
                 opts=self._opts(depends_on=[gateway]),
             )
-        for az, table in zip(azs, private_tables):
+        for az, table in zip(azs, private_tables, strict=True):
             nat = nats.get(az, nats[nat_azs[0]])
             aws.ec2.Route(
                 f"{n}-private-{az}-nat",

@@ -46,7 +46,7 @@ def review(plan: Plan, rules: list[Rule] = POLICIES) -> list[Violation]:
         if rule.enforcement_level == "disabled":
             continue
 
-        def reporter(default_urn: str):
+        def reporter(default_urn: str, rule: Rule = rule):
             def report(message: str, urn: str | None = None) -> None:
                 violations.append(Violation(rule.enforcement_level, rule.name, urn or default_urn, message))
 

@@ -101,7 +101,7 @@ def test_recursive_alias_is_an_error_not_a_crash():
 
 def test_alias_bomb_is_refused_quickly():
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
-    for prev, name in zip("abcde", "bcdef"):
+    for prev, name in zip("abcde", "bcdef", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
     error = error_of("\n".join(lines) + "\n")
     assert "more than 100,000 values" in error.message
