@@ -22,6 +22,7 @@ validate: $(STAMP)
 	$(BIN)/mwaaform validate environments/
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Regenerate the generated references (docs/spec.md, docs/spec.schema.json); tests fail when stale.
