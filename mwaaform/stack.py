@@ -161,53 +161,74 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
 
 
 def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
-    account = ctx.spec.account
-    tags = environment_tags(env)
-    protect = env.deletion_protection
-
-    key = None
-    if env.encryption.key == "customer_managed":
-        key = Key(
-            f"{env.name}-key",
-            KeyArgs(
-                account_id=account.id,
-                region=account.region,
-                alias=naming.key_alias(env.name),
-                description=f"mwaaform: MWAA environment {env.name}",
-                tags=tags,
-                # Only a topic mwaaform creates is encrypted with this key.
-                cloudwatch_alarm_prefix=(
-                    alarm_arn_prefix(env.name, account.id, account.region)
-                    if env.alarms.enabled and env.alarms.topic_arn is None
-                    else None
-                ),
-                protect=protect,
-            ),
-            ctx.opts,
-        )
+    """Everything of one environment, in the order AWS needs it."""
+    key = _key(ctx, env)
     key_arn = key.arn if key else None
-
     logs = LogGroups(
         f"{env.name}-logs",
-        LogGroupsArgs(env_name=env.name, retention_days=env.logging.retention_days, kms_key_arn=key_arn, tags=tags, protect=protect),
+        LogGroupsArgs(
+            env_name=env.name,
+            retention_days=env.logging.retention_days,
+            kms_key_arn=key_arn,
+            tags=environment_tags(env),
+            protect=env.deletion_protection,
+        ),
         ctx.opts,
     )
+    bucket = _bucket(ctx, env, key_arn)
+    role = _role(ctx, env, key_arn)
+    environment = _airflow(ctx, env, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
+    alarms = _alarms(ctx, env, key_arn, environment)
+    _export(ctx, env, environment, bucket, role, logs, alarms)
+    return environment
 
-    uploads = {UPLOAD_KEYS[field]: _local(ctx, getattr(env, field)) for field in UPLOAD_KEYS if getattr(env, field)}
-    bucket = DagBucket(
-        f"{env.name}-bucket",
-        DagBucketArgs(
-            bucket_name=naming.bucket_name(env.name, account.id, account.region),
-            kms_key_arn=key_arn,
-            files=uploads,
-            tags=tags,
-            protect=protect,
+
+def _key(ctx: Context, env: Environment) -> Key | None:
+    if env.encryption.key != "customer_managed":
+        return None
+    account = ctx.spec.account
+    return Key(
+        f"{env.name}-key",
+        KeyArgs(
+            account_id=account.id,
+            region=account.region,
+            alias=naming.key_alias(env.name),
+            description=f"mwaaform: MWAA environment {env.name}",
+            tags=environment_tags(env),
+            # Only a topic mwaaform creates is encrypted with this key.
+            cloudwatch_alarm_prefix=(
+                alarm_arn_prefix(env.name, account.id, account.region) if env.alarms.enabled and env.alarms.topic_arn is None else None
+            ),
+            protect=env.deletion_protection,
         ),
         ctx.opts,
     )
 
+
+def _bucket(ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None) -> DagBucket:
+    account = ctx.spec.account
+    return DagBucket(
+        f"{env.name}-bucket",
+        DagBucketArgs(
+            bucket_name=naming.bucket_name(env.name, account.id, account.region),
+            kms_key_arn=key_arn,
+            files={key: _local(ctx, path) for key, path in _uploads(env).items()},
+            tags=environment_tags(env),
+            protect=env.deletion_protection,
+        ),
+        ctx.opts,
+    )
+
+
+def _uploads(env: Environment) -> dict[str, str]:
+    """Bucket key -> spec-relative path of each local file the environment names."""
+    return {UPLOAD_KEYS[field]: getattr(env, field) for field in UPLOAD_KEYS if getattr(env, field)}
+
+
+def _role(ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None) -> ExecutionRole:
+    account = ctx.spec.account
     grants = compile_grants(env.access, env=env.name, account_id=account.id, region=account.region)
-    role = ExecutionRole(
+    return ExecutionRole(
         f"{env.name}-role",
         ExecutionRoleArgs(
             env_name=env.name,
@@ -215,13 +236,24 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
             region=account.region,
             bucket_name=naming.bucket_name(env.name, account.id, account.region),
             kms_key_arn=key_arn,
-            tags=tags,
+            tags=environment_tags(env),
             permissions_boundary_arn=account.permissions_boundary_arn,
             path=account.role_path,
             extra_policies=[(f"grants-{index + 1}", json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
         ),
         ctx.opts,
     )
+
+
+def _airflow(
+    ctx: Context,
+    env: Environment,
+    key_arn: pulumi.Output[str] | None,
+    bucket: DagBucket,
+    role: ExecutionRole,
+    depends_on: list[pulumi.Resource],
+) -> AirflowEnvironment:
+    uploads = _uploads(env)
 
     def s3_object(field: str) -> S3Object | None:
         key_name = UPLOAD_KEYS[field]
@@ -230,7 +262,7 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
         return S3Object(path=key_name, version=bucket.object_versions[key_name])
 
     workers, webservers = env.resolved_workers, env.resolved_webservers
-    environment = AirflowEnvironment(
+    return AirflowEnvironment(
         env.name,
         AirflowEnvironmentArgs(
             name=env.name,
@@ -252,61 +284,68 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
                 LOG_KEYS[section]: LogSetting(enabled=module.enabled, log_level=module.level)
                 for section, module in _log_modules(env)
             },
-            tags=tags,
+            tags=environment_tags(env),
             kms_key=key_arn,
             airflow_configuration_options={**env.airflow_configuration_options, **env.access.airflow_configuration_options()},
             requirements=s3_object("requirements"),
             plugins=s3_object("plugins"),
             startup_script=s3_object("startup_script"),
             weekly_maintenance_window_start=env.maintenance_window,
-            depends_on=[*logs.groups, *ctx.network.endpoints],
-            protect=protect,
+            depends_on=depends_on,
+            protect=env.deletion_protection,
         ),
         ctx.opts,
     )
 
-    alarms = None
-    if env.alarms.enabled:
-        alarms = EnvironmentAlarms(
-            f"{env.name}-alarms",
-            EnvironmentAlarmsArgs(
-                env_name=env.name,
-                account_id=account.id,
-                region=account.region,
-                definitions=alarm_definitions(env.name, env.alarms),
-                topic_arn=env.alarms.topic_arn,
-                emails=list(env.alarms.emails),
-                https_endpoints=list(env.alarms.https_endpoints),
-                kms_key_arn=key_arn,
-                tags=tags,
-                depends_on=[environment],
-            ),
-            ctx.opts,
-        )
 
-    pulumi.export(
-        env.name,
-        {
-            "arn": environment.arn,
-            "webserver_url": environment.webserver_url,
-            "execution_role_arn": role.arn,
-            "bucket": bucket.bucket_name,
-            "log_groups": logs.names,
-            "security_group_ids": ctx.network.security_group_ids[env.name],
-            **({"alarm_topic_arn": alarms.topic_arn} if alarms else {}),
-            # With customer endpoint management, the VPC owner creates endpoints to these services
-            # (the environment stays PENDING until then).
-            **(
-                {
-                    "database_vpc_endpoint_service": environment.database_vpc_endpoint_service,
-                    "webserver_vpc_endpoint_service": environment.webserver_vpc_endpoint_service,
-                }
-                if env.endpoint_management == "customer"
-                else {}
-            ),
-        },
+def _alarms(
+    ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None, environment: AirflowEnvironment
+) -> EnvironmentAlarms | None:
+    if not env.alarms.enabled:
+        return None
+    account = ctx.spec.account
+    return EnvironmentAlarms(
+        f"{env.name}-alarms",
+        EnvironmentAlarmsArgs(
+            env_name=env.name,
+            account_id=account.id,
+            region=account.region,
+            definitions=alarm_definitions(env.name, env.alarms),
+            topic_arn=env.alarms.topic_arn,
+            emails=list(env.alarms.emails),
+            https_endpoints=list(env.alarms.https_endpoints),
+            kms_key_arn=key_arn,
+            tags=environment_tags(env),
+            depends_on=[environment],
+        ),
+        ctx.opts,
     )
-    return environment
+
+
+def _export(
+    ctx: Context,
+    env: Environment,
+    environment: AirflowEnvironment,
+    bucket: DagBucket,
+    role: ExecutionRole,
+    logs: LogGroups,
+    alarms: EnvironmentAlarms | None,
+) -> None:
+    outputs: dict[str, object] = {
+        "arn": environment.arn,
+        "webserver_url": environment.webserver_url,
+        "execution_role_arn": role.arn,
+        "bucket": bucket.bucket_name,
+        "log_groups": logs.names,
+        "security_group_ids": ctx.network.security_group_ids[env.name],
+    }
+    if alarms:
+        outputs["alarm_topic_arn"] = alarms.topic_arn
+    if env.endpoint_management == "customer":
+        # The VPC owner creates endpoints to these services; the environment stays PENDING until then.
+        outputs["database_vpc_endpoint_service"] = environment.database_vpc_endpoint_service
+        outputs["webserver_vpc_endpoint_service"] = environment.webserver_vpc_endpoint_service
+    pulumi.export(env.name, outputs)
 
 
 def _log_modules(env: Environment):
