@@ -208,18 +208,11 @@ class Alarms(SpecModel):
     cpu: Utilization = Field(default_factory=Utilization, description="Container CPU utilization.")
     memory: Utilization = Field(default_factory=Utilization, description="Container memory utilization.")
 
-    @field_validator("emails")
+    @field_validator("emails", "https_endpoints")
     @classmethod
-    def _no_emails_with_topic(cls, value: list[str], info: ValidationInfo) -> list[str]:
+    def _no_subscriptions_with_topic(cls, value: list[str], info: ValidationInfo) -> list[str]:
         if value and info.data.get("topic_arn"):
-            raise ValueError("emails subscribe to the topic mwaaform creates: remove them or remove topic_arn")
-        return value
-
-    @field_validator("https_endpoints")
-    @classmethod
-    def _no_endpoints_with_topic(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        if value and info.data.get("topic_arn"):
-            raise ValueError("https_endpoints subscribe to the topic mwaaform creates: remove them or remove topic_arn")
+            raise ValueError(f"{info.field_name} subscribe to the topic mwaaform creates: remove them or remove topic_arn")
         return value
 
     @model_validator(mode="after")
