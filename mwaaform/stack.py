@@ -175,8 +175,9 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
         ),
         ctx.opts,
     )
-    bucket = _bucket(ctx, env, key_arn)
-    role = _role(ctx, env, key_arn)
+    bucket_name = naming.bucket_name(env.name, ctx.spec.account.id, ctx.spec.account.region)
+    bucket = _bucket(ctx, env, bucket_name, key_arn)
+    role = _role(ctx, env, bucket_name, key_arn)
     environment = _airflow(ctx, env, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
     alarms = _alarms(ctx, env, key_arn, environment)
     _export(ctx, env, environment, bucket, role, logs, alarms)
@@ -205,14 +206,15 @@ def _key(ctx: Context, env: Environment) -> Key | None:
     )
 
 
-def _bucket(ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None) -> DagBucket:
-    account = ctx.spec.account
+def _bucket(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Output[str] | None) -> DagBucket:
+    # Each local file the environment names, under the key MWAA reads it from.
+    uploads = {UPLOAD_KEYS[field]: getattr(env, field) for field in UPLOAD_KEYS if getattr(env, field)}
     return DagBucket(
         f"{env.name}-bucket",
         DagBucketArgs(
-            bucket_name=naming.bucket_name(env.name, account.id, account.region),
+            bucket_name=bucket_name,
             kms_key_arn=key_arn,
-            files={key: _local(ctx, path) for key, path in _uploads(env).items()},
+            files={key: _local(ctx, path) for key, path in uploads.items()},
             tags=environment_tags(env),
             protect=env.deletion_protection,
         ),
@@ -220,12 +222,7 @@ def _bucket(ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None) 
     )
 
 
-def _uploads(env: Environment) -> dict[str, str]:
-    """Bucket key -> spec-relative path of each local file the environment names."""
-    return {UPLOAD_KEYS[field]: getattr(env, field) for field in UPLOAD_KEYS if getattr(env, field)}
-
-
-def _role(ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None) -> ExecutionRole:
+def _role(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Output[str] | None) -> ExecutionRole:
     account = ctx.spec.account
     grants = compile_grants(env.access, env=env.name, account_id=account.id, region=account.region)
     return ExecutionRole(
@@ -234,7 +231,7 @@ def _role(ctx: Context, env: Environment, key_arn: pulumi.Output[str] | None) ->
             env_name=env.name,
             account_id=account.id,
             region=account.region,
-            bucket_name=naming.bucket_name(env.name, account.id, account.region),
+            bucket_name=bucket_name,
             kms_key_arn=key_arn,
             tags=environment_tags(env),
             permissions_boundary_arn=account.permissions_boundary_arn,
@@ -253,11 +250,9 @@ def _airflow(
     role: ExecutionRole,
     depends_on: list[pulumi.Resource],
 ) -> AirflowEnvironment:
-    uploads = _uploads(env)
-
     def s3_object(field: str) -> S3Object | None:
         key_name = UPLOAD_KEYS[field]
-        if key_name not in uploads:
+        if key_name not in bucket.object_versions:  # the spec names no such file
             return None
         return S3Object(path=key_name, version=bucket.object_versions[key_name])
 
