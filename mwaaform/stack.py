@@ -25,6 +25,7 @@ from mwaaform import naming
 from mwaaform.alarms import alarm_arn_prefix, alarm_definitions
 from mwaaform.iam.grants import compile_grants
 from mwaaform.spec.models import Environment, StackSpec
+from mwaaform.tags import stack_tags
 
 # spec logging section -> pulumi-aws logging_configuration key
 LOG_KEYS = {
@@ -47,19 +48,6 @@ class Context:
     base_dir: str
     network: Network
     opts: pulumi.ResourceOptions
-
-
-def stack_tags(spec: StackSpec, stack_name: str) -> dict[str, str]:
-    """Tags on every resource of the stack (the provider's default_tags)."""
-    tags = spec.tags
-    return {
-        "Owner": tags.Owner,
-        "CostCenter": tags.CostCenter,
-        "DataClassification": tags.DataClassification,
-        **{key: str(value) for key, value in (tags.model_extra or {}).items()},
-        "ManagedBy": "mwaaform",
-        "Stack": stack_name,
-    }
 
 
 def environment_tags(env: Environment) -> dict[str, str]:

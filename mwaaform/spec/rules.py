@@ -14,6 +14,7 @@ from typing import Literal
 
 from mwaaform.spec.models import Environment, StackSpec
 from mwaaform.spec.values import END_OF_SUPPORT, SCHEDULERS_RANGE, WEBSERVERS_RANGE
+from mwaaform.tags import stack_tags
 
 Loc = tuple[str | int, ...]
 
@@ -183,16 +184,12 @@ def version_support(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 
 def secrets_backend_not_overridden(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     for loc, env in _envs(spec):
-        generated = _access_options(env)
+        generated = env.access.airflow_configuration_options()
         for key in sorted(set(generated) & set(env.airflow_configuration_options)):
             yield Issue(
                 (*loc, "airflow_configuration_options", key),
                 f"{key} is set by access.secrets; remove it from airflow_configuration_options",
             )
-
-
-def _access_options(env: Environment) -> dict[str, str]:
-    return env.access.airflow_configuration_options()
 
 
 def grant_services_reachable(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
@@ -231,13 +228,12 @@ def grants_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 # S3 keeps at most 10 tags on an object, and the provider's default tags reach the uploaded
 # files. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
 S3_OBJECT_TAG_LIMIT = 10
-STACK_TAGS = ("Owner", "CostCenter", "DataClassification", "ManagedBy", "Stack")
 
 
 def object_tags_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     uploads = any(env.requirements or env.plugins or env.startup_script for env in spec.environments)
     extra = list(spec.tags.model_extra or {})
-    total = len(STACK_TAGS) + len(extra)
+    total = len(stack_tags(spec, "any"))
     if uploads and total > S3_OBJECT_TAG_LIMIT:
         yield Issue(
             ("tags", extra[-1]),
