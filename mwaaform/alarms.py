@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mwaaform.iam.documents import VERSION
 from mwaaform.spec.alarms import Alarms, Utilization
 
 AIRFLOW_NAMESPACE = "AmazonMWAA"
@@ -199,7 +200,7 @@ def topic_policy(topic_arn: str, account_id: str, alarm_arn_prefix: str) -> dict
     https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html (enforce encryption in transit)
     """
     return {
-        "Version": "2012-10-17",
+        "Version": VERSION,
         "Statement": [
             {
                 "Sid": "CloudWatchAlarmsPublish",

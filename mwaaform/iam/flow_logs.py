@@ -12,7 +12,7 @@ and only lists group metadata.
 
 from __future__ import annotations
 
-from mwaaform.iam.documents import service_trust_policy
+from mwaaform.iam.documents import VERSION, service_trust_policy
 
 SERVICE = "vpc-flow-logs.amazonaws.com"
 
@@ -26,7 +26,7 @@ def flow_logs_role_policy(log_group_arn: str) -> dict:
     """Write flow log records into one log group (``log_group_arn`` without a trailing ``:*``)."""
     group = log_group_arn.removesuffix(":*")
     return {
-        "Version": "2012-10-17",
+        "Version": VERSION,
         "Statement": [
             {
                 "Sid": "WriteFlowLogs",

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from mwaaform.iam.documents import VERSION
+
 if TYPE_CHECKING:
     from mwaaform.spec.access import Access, DataGrant
-
-POLICY_VERSION = "2012-10-17"
 
 # "Managed policy size: 6,144 characters ... IAM does not count white space when calculating the
 # size of a policy against this limit."; "Managed policies attached to an IAM role: 10" (default
@@ -339,7 +339,7 @@ def _statement(sid: str, actions: Iterable[str], resources: Iterable[str]) -> di
 
 
 def document(statements: Sequence[dict]) -> dict:
-    return {"Version": POLICY_VERSION, "Statement": list(statements)}
+    return {"Version": VERSION, "Statement": list(statements)}
 
 
 def policy_size(doc: dict) -> int:
