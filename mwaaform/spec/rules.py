@@ -129,13 +129,20 @@ def environment_subnets_in_two_zones(spec: StackSpec, ctx: RuleContext) -> Itera
             yield Issue(("network", "existing", "private_subnets", index, "id"), f"subnet {subnet_id} is listed twice")
 
 
+def _egress(spec: StackSpec) -> str:
+    """The egress the network gets (what `auto` resolves to), so these rules see what will exist."""
+    from mwaaform.cost.egress import resolve_egress
+
+    return resolve_egress(spec).choice
+
+
 def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     managed = spec.network.managed
     if managed is None:
         return
     from mwaaform.network.cidr import check_fits
 
-    problem = check_fits(managed.cidr, len(managed.availability_zones), public=managed.egress != "endpoints_only")
+    problem = check_fits(managed.cidr, len(managed.availability_zones), public=_egress(spec) != "endpoints_only")
     if problem:
         yield Issue(("network", "managed", "cidr"), f"{problem} (network.managed.cidr, {len(managed.availability_zones)} availability_zones, egress {managed.egress})")
 
@@ -154,7 +161,7 @@ def local_files_exist(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """Without an internet path, pip cannot reach PyPI: requirements must install from shipped wheels."""
     managed = spec.network.managed
-    if managed is None or managed.egress != "endpoints_only":
+    if managed is None or _egress(spec) != "endpoints_only":
         return
     for loc, env in _envs(spec):
         if env.requirements is None:
@@ -197,7 +204,7 @@ def grant_services_reachable(spec: StackSpec, ctx: RuleContext) -> Iterator[Issu
     from mwaaform.network.endpoints import endpoint_for, reachable
 
     managed = spec.network.managed
-    if managed is None or managed.egress != "endpoints_only":
+    if managed is None or _egress(spec) != "endpoints_only":
         return
     available = reachable(managed.extra_endpoints)
     for loc, env in _envs(spec):
