@@ -42,7 +42,9 @@ def budget_validator(args: Any, report_violation: Callable[..., None]) -> None:
         return  # no budgets recorded: nothing to compare with
     provider = next((r for r in resources if r.type == "pulumi:providers:aws"), None)
     region = provider.inputs.get("region", "") if provider else ""
-    estimate = estimate_resources(resources, region, assumptions, stack=stack.name if stack else "")
+    # urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>
+    name = stack.urn.split("::", 1)[0].split(":", 2)[-1] if stack else ""
+    estimate = estimate_resources(resources, region, assumptions, stack=name)
     urns = {r.inputs.get("name"): r.urn for r in resources if r.type == MWAA}
     for env, message in over_budget(estimate):
         report_violation(message, urns.get(env) if env else (stack.urn if stack else None))
