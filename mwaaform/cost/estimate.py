@@ -303,3 +303,20 @@ def estimate_plan(plan, *, prices: PriceTable | None = None) -> StackEstimate:
     return StackEstimate(
         estimate.stack, region, estimate.environments, estimate.shared, estimate.budget, advice, estimate.assumptions
     )
+
+
+def estimate_document(document: Mapping[str, Any], *, prices: PriceTable | None = None) -> StackEstimate:
+    """The estimate of a plan as written by ``mwaaform plan --json`` / ``--out`` (one stack's document)."""
+    from types import SimpleNamespace
+
+    from mwaaform.cost.advisor import advise
+
+    resources = [
+        SimpleNamespace(type=step["newState"]["type"], name=step["urn"].rsplit("::", 1)[-1], inputs=step["newState"].get("inputs") or {})
+        for step in document.get("steps", [])
+    ]
+    region = next((r.inputs.get("region", "") for r in resources if r.type == PROVIDER), "")
+    assumptions = (document.get("outputs") or {}).get(OUTPUT) or {}
+    estimate = estimate_resources(resources, region, assumptions, stack=document.get("stack", ""), prices=prices)
+    advice = advise(resources, region, assumptions, prices=prices)
+    return StackEstimate(estimate.stack, region, estimate.environments, estimate.shared, estimate.budget, advice, estimate.assumptions)

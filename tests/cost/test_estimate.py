@@ -8,11 +8,9 @@ prices of mwaaform/data/prices.yaml and a 730-hour month (30.4167 days).
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
-
 import pytest
 
-from mwaaform.cost.estimate import estimate_resources
+from mwaaform.cost.estimate import estimate_document
 from mwaaform.cost.prices import load_prices
 from tests.golden.regenerate import GOLDEN
 
@@ -21,12 +19,7 @@ DAYS = 730 / 24
 
 
 def recorded(name: str):
-    document = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    resources = [
-        SimpleNamespace(type=s["newState"]["type"], name=s["urn"].rsplit("::", 1)[-1], inputs=s["newState"]["inputs"]) for s in document["steps"]
-    ]
-    region = next(r.inputs["region"] for r in resources if r.type == "pulumi:providers:aws")
-    return estimate_resources(resources, region, document["outputs"]["cost"], stack=name)
+    return estimate_document(json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8")))
 
 
 def items(lines) -> dict[str, float | None]:
@@ -163,3 +156,12 @@ def test_a_plan_without_recorded_usage_uses_the_documented_defaults():
     assert DEFAULT_USAGE["logGb"] == defaults.log_gb
     assert DEFAULT_USAGE["databaseGb"] == defaults.database_gb
     assert DEFAULT_USAGE["extraWorkers"] == defaults.extra_workers
+
+
+def test_the_recorded_estimate_matches_the_live_one_and_the_plan_json():
+    """The plan's JSON carries the same estimate `mwaaform cost` computes from it."""
+    document = json.loads((GOLDEN / "prod-data.json").read_text(encoding="utf-8"))
+    assert document["costEstimate"] == estimate_document(document).as_dict()
+    advice = document["costEstimate"]["egress"]
+    assert advice["current"] == "endpoints_only" and advice["interfaceEndpoints"] == 12
+    assert advice["availabilityZones"] == 3 and advice["trafficGb"] == 200
