@@ -136,6 +136,18 @@ def _egress(spec: StackSpec) -> str:
     return resolve_egress(spec).choice
 
 
+def auto_egress_has_a_choice(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """`egress: auto` for data that may have no internet path needs endpoints_only among its choices."""
+    managed, rules = spec.network.managed, spec.network.auto_egress
+    classification = spec.tags.DataClassification
+    if managed and managed.egress == "auto" and classification in rules.no_internet_for and "endpoints_only" not in rules.allowed:
+        yield Issue(
+            ("network", "auto_egress", "allowed"),
+            f"tags.DataClassification {classification} may have no internet path (network.auto_egress.no_internet_for), "
+            "so network.auto_egress.allowed must include endpoints_only",
+        )
+
+
 def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     managed = spec.network.managed
     if managed is None:
@@ -279,6 +291,7 @@ RULES: tuple[Rule, ...] = (
     unique_environment_names,
     zones_in_region,
     environment_subnets_in_two_zones,
+    auto_egress_has_a_choice,
     cidr_fits,
     local_files_exist,
     requirements_offline,

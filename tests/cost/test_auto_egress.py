@@ -72,3 +72,12 @@ def test_the_plan_records_what_auto_picked_and_why(write_spec):
     }
     assert any("egress: auto picked single_nat" in d.message for d in plan.diagnostics)
     assert len(plan.of_type("aws:ec2/natGateway:NatGateway")) == 1
+
+
+def test_auto_with_no_allowed_choice_is_a_spec_error(write_spec):
+    text = AUTO.replace("DataClassification: internal", "DataClassification: restricted").replace(
+        "    egress: auto", "    egress: auto\n  auto_egress: {allowed: [single_nat]}"
+    )
+    stack, diagnostics = load_file(write_spec(text))
+    assert stack is None
+    assert any("network.auto_egress.allowed must include endpoints_only" in str(d) and "network.auto_egress.allowed" in str(d) for d in diagnostics)
