@@ -24,31 +24,32 @@ class EnvironmentCost(SpecModel):
     """Usage assumptions behind an environment's monthly estimate, and its optional budget."""
 
     budget: float | None = Field(
-        default=None, gt=0, description=f"Monthly budget in {USD}; the `cost-within-budget` policy flags an estimate above it (advisory)."
+        default=None, gt=0, allow_inf_nan=False, description=f"Monthly budget in {USD}; the `cost-within-budget` policy flags an estimate above it (advisory)."
     )
     extra_workers: float = Field(
-        default=0, ge=0, le=25, description="Average number of workers running above `workers.min` over the month (autoscaling)."
+        default=0, ge=0, le=25, allow_inf_nan=False, description="Average number of workers running above `workers.min` over the month (autoscaling)."
     )
     extra_webservers: float = Field(
-        default=0, ge=0, le=5, description="Average number of web servers running above `webservers.min` over the month."
+        default=0, ge=0, le=5, allow_inf_nan=False, description="Average number of web servers running above `webservers.min` over the month."
     )
     traffic_gb: float = Field(
         default=50,
         ge=0,
+        allow_inf_nan=False,
         description="GB a month the environment moves through the NAT gateways or interface endpoints (ECR images, logs, "
         "metrics, queues, the DAGs' AWS calls). S3 goes through the free gateway endpoint and does not count.",
     )
-    log_gb: float = Field(default=5, ge=0, description="GB of logs a month the environment sends to its five log groups.")
-    database_gb: float = Field(default=10, ge=0, description="Size of the metadata database in GB (DAG run history, XComs).")
+    log_gb: float = Field(default=5, ge=0, allow_inf_nan=False, description="GB of logs a month the environment sends to its five log groups.")
+    database_gb: float = Field(default=10, ge=0, allow_inf_nan=False, description="Size of the metadata database in GB (DAG run history, XComs).")
 
 
 class StackCost(SpecModel):
     """The stack's monthly budget and the usage of what the environments share."""
 
     budget: float | None = Field(
-        default=None, gt=0, description=f"Monthly budget of the whole stack in {USD}; the `cost-within-budget` policy flags an estimate above it."
+        default=None, gt=0, allow_inf_nan=False, description=f"Monthly budget of the whole stack in {USD}; the `cost-within-budget` policy flags an estimate above it."
     )
-    flow_log_gb: float = Field(default=5, ge=0, description="GB of VPC flow logs a month (when `network.flow_logs` is on).")
+    flow_log_gb: float = Field(default=5, ge=0, allow_inf_nan=False, description="GB of VPC flow logs a month (when `network.flow_logs` is on).")
 
 
 class AutoEgress(SpecModel):

@@ -55,6 +55,18 @@ def min_not_above_max(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
                 yield Issue((*loc, field, "min"), f"{field}.min ({bounds.min}) is above {field}.max ({bounds.max})")
 
 
+def usage_within_bounds(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """The estimate's average extra workers and web servers fit between the environment's min and max."""
+    for loc, env in _envs(spec):
+        for field, bounds in (("workers", env.resolved_workers), ("webservers", env.resolved_webservers)):
+            extra = getattr(env.cost, f"extra_{field}")
+            if extra > bounds.max - bounds.min:
+                yield Issue(
+                    (*loc, "cost", f"extra_{field}"),
+                    f"cost.extra_{field} ({extra:g}) is more than {field}.max - {field}.min ({bounds.max} - {bounds.min}) can run",
+                )
+
+
 def class_limits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """mw1.micro runs one combined scheduler/worker and one web server; larger classes 2 to 5 of each."""
     for loc, env in _envs(spec):
@@ -288,6 +300,7 @@ RULES: tuple[Rule, ...] = (
     external_id_needs_a_role,
     min_not_above_max,
     class_limits,
+    usage_within_bounds,
     unique_environment_names,
     zones_in_region,
     environment_subnets_in_two_zones,

@@ -81,3 +81,15 @@ def test_auto_with_no_allowed_choice_is_a_spec_error(write_spec):
     stack, diagnostics = load_file(write_spec(text))
     assert stack is None
     assert any("network.auto_egress.allowed must include endpoints_only" in str(d) and "network.auto_egress.allowed" in str(d) for d in diagnostics)
+
+
+def test_usage_assumptions_are_checked(write_spec):
+    text = MINIMAL.replace("stage: dev", "stage: dev\n    workers: {min: 1, max: 3}\n    cost: {extra_workers: 4, log_gb: .inf, budget: .nan}")
+    stack, diagnostics = load_file(write_spec(text))
+    messages = "\n".join(str(d) for d in diagnostics)
+    assert stack is None
+    assert "environments[0].cost.log_gb" in messages and "environments[0].cost.budget" in messages
+    text = MINIMAL.replace("stage: dev", "stage: dev\n    workers: {min: 1, max: 3}\n    cost: {extra_workers: 4}")
+    stack, diagnostics = load_file(write_spec(text))
+    assert stack is None
+    assert any("environments[0].cost.extra_workers" in str(d) and "workers.max - workers.min (3 - 1)" in str(d) for d in diagnostics)
