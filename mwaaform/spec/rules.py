@@ -60,7 +60,7 @@ def usage_within_bounds(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     for loc, env in _envs(spec):
         for field, bounds in (("workers", env.resolved_workers), ("webservers", env.resolved_webservers)):
             extra = getattr(env.cost, f"extra_{field}")
-            if extra > bounds.max - bounds.min:
+            if bounds.min <= bounds.max < bounds.min + extra:  # min above max is its own rule's error
                 yield Issue(
                     (*loc, "cost", f"extra_{field}"),
                     f"cost.extra_{field} ({extra:g}) is more than {field}.max - {field}.min ({bounds.max} - {bounds.min}) can run",
