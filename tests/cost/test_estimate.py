@@ -165,3 +165,17 @@ def test_the_recorded_estimate_matches_the_live_one_and_the_plan_json():
     advice = document["costEstimate"]["egress"]
     assert advice["current"] == "endpoints_only" and advice["interfaceEndpoints"] == 12
     assert advice["availabilityZones"] == 3 and advice["trafficGb"] == 200
+
+
+def test_a_price_without_its_source_is_refused(tmp_path):
+    table = tmp_path / "prices.yaml"
+    table.write_text(
+        "hours_per_month: 730\nmwaa_included: {default: {workers: 1, schedulers: 2, webservers: 2}}\n"
+        "regions:\n  us-east-1:\n    nat_gateway_hour: {unit: hour, price: 0.045, checked: 2026-11-27}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="us-east-1.nat_gateway_hour needs unit, source, checked"):
+        load_prices(table)
+    table.write_text(table.read_text().replace("unit: hour,", "unit: GB, source: https://aws.amazon.com/vpc/pricing/,"))
+    with pytest.raises(ValueError, match="not a known price item with unit hour"):
+        load_prices(table)
