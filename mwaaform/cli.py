@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--no-policies", action="store_true", help="skip the policy pack review")
     plan.set_defaults(func=_plan)
 
+    cost = commands.add_parser("cost", help="monthly cost estimate per stack from its offline plan, and NAT versus endpoints")
+    cost.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    cost.add_argument("--json", action="store_true", help="print the estimates as JSON")
+    cost.set_defaults(func=_cost)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of a spec file")
     schema.set_defaults(func=_schema)
 
@@ -79,6 +84,16 @@ def _plan(args: argparse.Namespace) -> int:
     from mwaaform.plan.run import plan_command  # imports pulumi: only for this verb
 
     return plan_command(result.stacks, as_json=args.json, out_dir=args.out, policies=not args.no_policies)
+
+
+def _cost(args: argparse.Namespace) -> int:
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.cost.command import cost_command  # plans the stacks: imports pulumi
+
+    return cost_command(result.stacks, as_json=args.json)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -23,6 +23,8 @@ from components.network import ExistingNetworkArgs, ManagedNetworkArgs, Network,
 from components.role import ExecutionRole, ExecutionRoleArgs
 from mwaaform import naming
 from mwaaform.alarms import alarm_arn_prefix, alarm_definitions
+from mwaaform.cost.assumptions import OUTPUT as COST_OUTPUT, recorded_assumptions
+from mwaaform.cost.egress import EgressDecision, resolve_egress
 from mwaaform.iam.grants import compile_grants
 from mwaaform.spec.models import Environment, StackSpec
 from mwaaform.tags import stack_tags
@@ -68,22 +70,28 @@ def build(spec: StackSpec, stack_name: str, base_dir: str = ".") -> dict[str, Ai
         ),
     )
     opts = pulumi.ResourceOptions(provider=provider)
-    network = _network(spec, opts)
+    # The managed network's egress, as written or as `auto` picks it (and why).
+    egress = resolve_egress(spec) if spec.network.managed else None
+    network = _network(spec, opts, egress)
     ctx = Context(spec, stack_name, base_dir, network, opts)
     _flow_logs(ctx)
     environments = {env.name: _environment(ctx, env) for env in spec.environments}
     pulumi.export("network", {"vpc_id": network.vpc_id, "private_subnet_ids": network.private_subnet_ids})
+    # What the cost estimate cannot read from resources: usage assumptions, budgets, the egress choice.
+    pulumi.export(COST_OUTPUT, recorded_assumptions(spec, egress))
     return environments
 
 
-def _network(spec: StackSpec, opts: pulumi.ResourceOptions) -> Network:
+def _network(spec: StackSpec, opts: pulumi.ResourceOptions, egress: EgressDecision | None) -> Network:
     net = spec.network
     managed = existing = None
-    if net.managed:
+    if net.managed and egress:
+        if egress.auto:
+            pulumi.log.info(f"network.managed.egress: auto picked {egress.choice}: {egress.reason}")
         managed = ManagedNetworkArgs(
             cidr=net.managed.cidr,
             availability_zones=list(net.managed.availability_zones),
-            egress=net.managed.egress,
+            egress=egress.choice,
             extra_endpoints=list(net.managed.extra_endpoints),
         )
     if net.existing:

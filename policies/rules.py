@@ -107,6 +107,7 @@ def mwaa_logs_enabled_validator(args: Any, report_violation: Report) -> None:
 
 def _rules() -> list[Rule]:
     from policies.alarms import POLICY as PROD_ALARMS
+    from policies.budget import POLICY as BUDGET
 
     return [
         Rule("log-group-retention", "Every CloudWatch log group has a retention.", "resource", log_group_retention_validator),
@@ -118,6 +119,7 @@ def _rules() -> list[Rule]:
         Rule("mwaa-prod-customer-key", "Prod environments use a customer-managed key.", "resource", mwaa_prod_customer_key_validator, "advisory"),
         Rule("mwaa-logs-enabled", "Scheduler and task logs are on.", "resource", mwaa_logs_enabled_validator, "advisory"),
         Rule(PROD_ALARMS["name"], PROD_ALARMS["description"], "stack", PROD_ALARMS["validate"], PROD_ALARMS["enforcement_level"]),
+        Rule(BUDGET["name"], BUDGET["description"], "stack", BUDGET["validate"], BUDGET["enforcement_level"]),
     ]
 
 

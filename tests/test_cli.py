@@ -103,3 +103,25 @@ def test_plan_out_on_a_file_is_a_usage_error_not_a_traceback(tmp_path):
     target.write_text("")
     done = run("plan", "environments/dev-analytics.yaml", "--out", str(target))
     assert done.returncode == 2 and "mwaaform: cannot write" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cost_prints_the_table_and_the_egress_comparison(write_spec, capsys, monkeypatch):
+    from mwaaform.cli import main
+
+    path = write_spec(MINIMAL.replace("stage: dev", "stage: dev\n    cost: {budget: 100, traffic_gb: 50}"))
+    monkeypatch.chdir(path.parent)
+    assert main(["cost", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "Monthly estimate of stack (us-east-1" in text
+    assert "environment (mw1.small)" in text and "$357.70" in text
+    assert "Break-even: endpoints_only costs less than single_nat above 2,711 GB a month" in text
+    assert main(["cost", "--json", str(path)]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert as_json["environments"]["sample-dev"]["budget"] == 100
+    assert as_json["egress"]["breakEvenGbWithoutIpv4"]["single_nat"] == 2815.7
+
+
+def test_cost_of_an_invalid_spec_exits_1_with_positions(write_spec):
+    path = write_spec(MINIMAL.replace("stage: dev", "stage: dev\n    cost: {traffic_gb: -1}"))
+    done = run("cost", str(path), cwd=path.parent)
+    assert done.returncode == 1 and "environments[0].cost.traffic_gb" in done.stderr and "Traceback" not in done.stderr

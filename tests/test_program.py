@@ -51,7 +51,7 @@ def test_root_program_runs_the_configured_spec_offline(monkeypatch):
     )
     (env,) = plan.of_type("aws:mwaa/environment:Environment")
     assert env.inputs["name"] == "partner-stage"
-    assert set(plan.outputs) == {"partner-stage", "network"}
+    assert set(plan.outputs) == {"partner-stage", "network", "cost"}
     # Per-stack names and tags follow the Pulumi stack, not the spec file's name.
     (provider,) = plan.of_type("pulumi:providers:aws")
     assert json.loads(provider.inputs["defaultTags"])["tags"]["Stack"] == "any-name"

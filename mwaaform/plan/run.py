@@ -23,13 +23,22 @@ class StackPlan:
 
     def document(self) -> dict:
         doc = preview_json(self.plan, self.stack.name)
+        doc["costEstimate"] = self.estimate().as_dict()
         doc["policyViolations"] = [
             {"policyName": v.policy, "enforcementLevel": v.level, "urn": v.urn, "message": v.message} for v in self.violations
         ]
         return doc
 
+    def estimate(self):
+        from mwaaform.cost import estimate_plan
+
+        return estimate_plan(self.plan)
+
     def text(self) -> str:
-        parts = [render_tree(self.plan, self.stack.name), summarize(self.plan)]
+        estimate = self.estimate()
+        unknown = " + unknown prices" if estimate.unknown else ""
+        cost = f"Estimated cost: ${estimate.monthly:,.2f} a month{unknown} (details: mwaaform cost)"
+        parts = [render_tree(self.plan, self.stack.name), summarize(self.plan), cost]
         if self.violations:
             parts.append("Policy violations:\n" + "\n".join(f"    {v}" for v in self.violations))
         else:
@@ -48,7 +57,22 @@ def plan_stack(stack: LoadedStack, policies: bool = True) -> StackPlan:
         account_id=stack.spec.account.id,
         region=stack.spec.account.region,
     )
-    return StackPlan(stack, plan, review(plan) if policies else [])
+    return StackPlan(stack, plan, review(plan) + _budget_review(plan) if policies else [])
+
+
+def _budget_review(plan: Plan) -> list[Violation]:
+    """The budget rule over the recorded plan (it needs the plan's outputs, which the pack's
+    offline review does not pass to stack rules)."""
+    from mwaaform.cost import estimate_plan
+    from policies.budget import MWAA, NAME, over_budget
+    from policies.rules import POLICIES
+
+    level = next((rule.enforcement_level for rule in POLICIES if rule.name == NAME), "disabled")
+    if level == "disabled":
+        return []
+    urns = {r.inputs.get("name"): r.urn for r in plan.of_type(MWAA)}
+    stack_urn = next((r.urn for r in plan.resources if r.type == "pulumi:pulumi:Stack"), "")
+    return [Violation(level, NAME, urns.get(env, stack_urn) if env else stack_urn, message) for env, message in over_budget(estimate_plan(plan))]
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

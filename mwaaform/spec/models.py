@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from mwaaform.spec.access import Access
 from mwaaform.spec.alarms import Alarms, FlowLogs
 from mwaaform.spec.base import SpecModel
+from mwaaform.spec.cost import AutoEgress, EnvironmentCost, StackCost
 from mwaaform.spec.values import (
     AirflowVersion,
     DataClassification as Classification,
@@ -120,10 +121,11 @@ class ManagedNetwork(SpecModel):
         description="Availability zones of the account's region, at least two; one private subnet each. "
         "Environments use the first two.",
     )
-    egress: Literal["single_nat", "nat_per_az", "endpoints_only"] = Field(
+    egress: Literal["single_nat", "nat_per_az", "endpoints_only", "auto"] = Field(
         default="single_nat",
         description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway per AZ "
-        "(no single point of failure), or VPC endpoints only with no internet path at all.",
+        "(no single point of failure), or VPC endpoints only with no internet path at all. `auto` picks the "
+        "cheapest of them that `network.auto_egress` allows, and the plan says which and why (`mwaaform cost` compares them).",
     )
     extra_endpoints: Annotated[list[EndpointName], AfterValidator(_unique_items("extra_endpoints"))] = Field(
         default_factory=list,
@@ -164,6 +166,7 @@ class Network(SpecModel):
     flow_logs: FlowLogs = Field(
         default_factory=FlowLogs, description="VPC flow logs to CloudWatch Logs (managed networks only: an existing VPC's flow logs are its owner's)."
     )
+    auto_egress: AutoEgress = Field(default_factory=AutoEgress, description="What `managed.egress: auto` may pick.")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Network:
@@ -271,6 +274,7 @@ class Environment(SpecModel):
     )
     access: Access = Field(default_factory=Access, description="What the DAGs may do in AWS, compiled to least-privilege IAM.")
     alarms: Alarms = Field(default_factory=Alarms, description="CloudWatch alarms and where they notify.")
+    cost: EnvironmentCost = Field(default_factory=EnvironmentCost, description="Usage assumptions of the cost estimate, and a budget.")
 
     # Resolved values: the class decides the defaults of the counts.
     @property
@@ -297,6 +301,7 @@ class StackSpec(SpecModel):
     tags: Tags = Field(description="Tags on every resource.")
     network: Network = Field(description="The network the environments share.")
     environments: list[Environment] = Field(min_length=1, description="The MWAA environments of the stack.")
+    cost: StackCost = Field(default_factory=StackCost, description="The stack's budget and the usage of what its environments share.")
 
     @property
     def stage(self) -> str:

@@ -55,6 +55,18 @@ def min_not_above_max(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
                 yield Issue((*loc, field, "min"), f"{field}.min ({bounds.min}) is above {field}.max ({bounds.max})")
 
 
+def usage_within_bounds(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """The estimate's average extra workers and web servers fit between the environment's min and max."""
+    for loc, env in _envs(spec):
+        for field, bounds in (("workers", env.resolved_workers), ("webservers", env.resolved_webservers)):
+            extra = getattr(env.cost, f"extra_{field}")
+            if bounds.min <= bounds.max < bounds.min + extra:  # min above max is its own rule's error
+                yield Issue(
+                    (*loc, "cost", f"extra_{field}"),
+                    f"cost.extra_{field} ({extra:g}) is more than {field}.max - {field}.min ({bounds.max} - {bounds.min}) can run",
+                )
+
+
 def class_limits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """mw1.micro runs one combined scheduler/worker and one web server; larger classes 2 to 5 of each."""
     for loc, env in _envs(spec):
@@ -129,13 +141,32 @@ def environment_subnets_in_two_zones(spec: StackSpec, ctx: RuleContext) -> Itera
             yield Issue(("network", "existing", "private_subnets", index, "id"), f"subnet {subnet_id} is listed twice")
 
 
+def _egress(spec: StackSpec) -> str:
+    """The egress the network gets (what `auto` resolves to), so these rules see what will exist."""
+    from mwaaform.cost.egress import resolve_egress
+
+    return resolve_egress(spec).choice
+
+
+def auto_egress_has_a_choice(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """`egress: auto` for data that may have no internet path needs endpoints_only among its choices."""
+    managed, rules = spec.network.managed, spec.network.auto_egress
+    classification = spec.tags.DataClassification
+    if managed and managed.egress == "auto" and classification in rules.no_internet_for and "endpoints_only" not in rules.allowed:
+        yield Issue(
+            ("network", "auto_egress", "allowed"),
+            f"tags.DataClassification {classification} may have no internet path (network.auto_egress.no_internet_for), "
+            "so network.auto_egress.allowed must include endpoints_only",
+        )
+
+
 def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     managed = spec.network.managed
     if managed is None:
         return
     from mwaaform.network.cidr import check_fits
 
-    problem = check_fits(managed.cidr, len(managed.availability_zones), public=managed.egress != "endpoints_only")
+    problem = check_fits(managed.cidr, len(managed.availability_zones), public=_egress(spec) != "endpoints_only")
     if problem:
         yield Issue(("network", "managed", "cidr"), f"{problem} (network.managed.cidr, {len(managed.availability_zones)} availability_zones, egress {managed.egress})")
 
@@ -154,7 +185,7 @@ def local_files_exist(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """Without an internet path, pip cannot reach PyPI: requirements must install from shipped wheels."""
     managed = spec.network.managed
-    if managed is None or managed.egress != "endpoints_only":
+    if managed is None or _egress(spec) != "endpoints_only":
         return
     for loc, env in _envs(spec):
         if env.requirements is None:
@@ -197,7 +228,7 @@ def grant_services_reachable(spec: StackSpec, ctx: RuleContext) -> Iterator[Issu
     from mwaaform.network.endpoints import endpoint_for, reachable
 
     managed = spec.network.managed
-    if managed is None or managed.egress != "endpoints_only":
+    if managed is None or _egress(spec) != "endpoints_only":
         return
     available = reachable(managed.extra_endpoints)
     for loc, env in _envs(spec):
@@ -269,9 +300,11 @@ RULES: tuple[Rule, ...] = (
     external_id_needs_a_role,
     min_not_above_max,
     class_limits,
+    usage_within_bounds,
     unique_environment_names,
     zones_in_region,
     environment_subnets_in_two_zones,
+    auto_egress_has_a_choice,
     cidr_fits,
     local_files_exist,
     requirements_offline,

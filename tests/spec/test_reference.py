@@ -29,7 +29,7 @@ def test_committed_schema_is_current():
 def test_reference_lists_every_field_with_its_default():
     text = markdown()
     assert "| `retention_days` |" in text and "`30`" in text
-    assert "| `egress` | one of `single_nat`, `nat_per_az`, `endpoints_only` |" in text
+    assert "| `egress` | one of `single_nat`, `nat_per_az`, `endpoints_only`, `auto` |" in text
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

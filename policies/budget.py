@@ -1,0 +1,53 @@
+"""Policy: an environment or a stack whose monthly estimate is above its budget (advisory).
+
+Budgets and usage assumptions are plan data: the ``cost`` stack output (``cost.budget`` of each
+environment and of the stack in the spec). The estimate is :mod:`mwaaform.cost`'s, over the same
+resources the other rules see. ``mwaaform plan`` runs it over the recorded plan; under
+``pulumi preview --policy-pack`` it reads the outputs of the ``pulumi:pulumi:Stack`` resource when
+the engine passes it, and reports nothing when there are no budgets to compare with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+NAME = "cost-within-budget"
+DESCRIPTION = "The monthly cost estimate of an environment or stack stays within its budget."
+STACK = "pulumi:pulumi:Stack"
+MWAA = "aws:mwaa/environment:Environment"
+
+
+def over_budget(estimate) -> list[tuple[str | None, str]]:
+    """(environment name or None for the stack, message) for each estimate above its budget."""
+    found: list[tuple[str | None, str]] = []
+    for name, env in estimate.environments.items():
+        if env.budget is not None and env.monthly > env.budget:
+            found.append((name, f"environment {name} is estimated at ${env.monthly:,.2f} a month, over its budget of ${env.budget:,.2f}"))
+    if estimate.budget is not None and estimate.monthly > estimate.budget:
+        found.append(
+            (None, f"stack {estimate.stack} is estimated at ${estimate.monthly:,.2f} a month, over its budget of ${estimate.budget:,.2f}")
+        )
+    return found
+
+
+def budget_validator(args: Any, report_violation: Callable[..., None]) -> None:
+    from mwaaform.cost.estimate import estimate_resources
+
+    resources = [SimpleNamespace(type=r.resource_type, name=r.name, inputs=dict(r.props), urn=r.urn) for r in args.resources]
+    stack = next((r for r in resources if r.type == STACK), None)
+    assumptions = (stack.inputs.get("cost") if stack else None) or {}
+    if not assumptions:
+        return  # no budgets recorded: nothing to compare with
+    provider = next((r for r in resources if r.type == "pulumi:providers:aws"), None)
+    region = provider.inputs.get("region", "") if provider else ""
+    # urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>
+    name = stack.urn.split("::", 1)[0].split(":", 2)[-1] if stack else ""
+    estimate = estimate_resources(resources, region, assumptions, stack=name)
+    urns = {r.inputs.get("name"): r.urn for r in resources if r.type == MWAA}
+    for env, message in over_budget(estimate):
+        report_violation(message, urns.get(env) if env else (stack.urn if stack else None))
+
+
+POLICY = {"name": NAME, "description": DESCRIPTION, "validate": budget_validator, "enforcement_level": "advisory"}

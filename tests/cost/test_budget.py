@@ -1,0 +1,58 @@
+"""The advisory budget rule: over the recorded plan, and as a CrossGuard stack validator."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from policies.budget import budget_validator
+from policies.rules import POLICIES
+from tests.cost.test_estimate import recorded
+
+
+def test_budget_rule_is_registered_advisory():
+    (rule,) = [r for r in POLICIES if r.name == "cost-within-budget"]
+    assert rule.enforcement_level == "advisory" and rule.kind == "stack"
+
+
+def _args(name: str, budgets: dict):
+    import json
+
+    from tests.golden.regenerate import GOLDEN
+
+    document = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+    outputs = {**document["outputs"]["cost"], **budgets}
+    resources = []
+    for step in document["steps"]:
+        state = step["newState"]
+        props = dict(outputs and {"cost": outputs}) if state["type"] == "pulumi:pulumi:Stack" else state["inputs"]
+        resources.append(SimpleNamespace(resource_type=state["type"], props=props, urn=state["urn"], name=step["urn"].rsplit("::", 1)[-1]))
+    return SimpleNamespace(resources=resources)
+
+
+def test_environment_over_budget_is_reported_on_its_environment():
+    reports = []
+    budget_validator(_args("prod-data", {}), lambda message, urn=None: reports.append((message, urn)))
+    assert reports == [
+        (
+            "environment reporting-prod is estimated at $637.17 a month, over its budget of $600.00",
+            next(r.urn for r in _args("prod-data", {}).resources if r.name == "reporting-prod" and r.resource_type.startswith("aws:mwaa")),
+        )
+    ]
+    assert round(recorded("prod-data").environments["reporting-prod"].monthly, 2) == 637.17
+
+
+def test_stack_over_budget_and_within_budget():
+    reports = []
+    budget_validator(_args("dev-analytics", {"budget": 300}), lambda message, urn=None: reports.append(message))
+    assert reports == ["stack dev-analytics is estimated at $400.02 a month, over its budget of $300.00"]
+    reports.clear()
+    budget_validator(_args("dev-analytics", {"budget": 500}), lambda message, urn=None: reports.append(message))
+    assert reports == []
+
+
+def test_no_recorded_budgets_no_violation():
+    reports = []
+    args = _args("dev-analytics", {})
+    args.resources = [r for r in args.resources if r.resource_type != "pulumi:pulumi:Stack"]
+    budget_validator(args, lambda message, urn=None: reports.append(message))
+    assert reports == []
