@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mwaaform.plan.engine import Plan, run_program
 from mwaaform.plan.render import preview_json, render_tree
-from mwaaform.plan.review import Violation, review
+from mwaaform.plan.review import SKIPPED, Finding, PackConfig, review
 from mwaaform.plan.summary import summarize
 from mwaaform.spec.loader import LoadedStack
 
@@ -19,7 +19,7 @@ from mwaaform.spec.loader import LoadedStack
 class StackPlan:
     stack: LoadedStack
     plan: Plan
-    violations: list[Violation]
+    violations: list[Finding]
 
     def document(self) -> dict:
         doc = preview_json(self.plan, self.stack.name)
@@ -37,18 +37,31 @@ class StackPlan:
         return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
 
 
-def plan_stack(stack: LoadedStack, policies: bool = True) -> StackPlan:
-    """The offline plan of one stack (the same program `pulumi up` runs)."""
+def plan_stack(stack: LoadedStack, policies: bool = True, policy_config: PackConfig | None = None) -> StackPlan:
+    """The offline plan of one stack (the same program `pulumi up` runs).
+
+    The policy review judges the plan's values, as ``pulumi up`` does; it also runs the pack over
+    the stack's first preview (every output still unknown), so a rule the CLI would skip there
+    ("can't run policy ... during preview") shows up as ``skipped``.
+    """
     from mwaaform.program import build_stack
 
-    plan = run_program(
-        lambda: build_stack(stack),
-        project="mwaaform",
-        stack=stack.name,
-        account_id=stack.spec.account.id,
-        region=stack.spec.account.region,
-    )
-    return StackPlan(stack, plan, review(plan) if policies else [])
+    def run(preview: bool) -> Plan:
+        return run_program(
+            lambda: build_stack(stack),
+            project="mwaaform",
+            stack=stack.name,
+            account_id=stack.spec.account.id,
+            region=stack.spec.account.region,
+            preview=preview,
+        )
+
+    plan = run(preview=False)
+    if not policies:
+        return StackPlan(stack, plan, [])
+    findings = review(plan, policy_config)
+    findings += [f for f in review(run(preview=True), policy_config) if f.level == SKIPPED]
+    return StackPlan(stack, plan, findings)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -60,11 +73,32 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (pulumi.RunError, GrantsTooLarge, CloudLookupError, FileNotFoundError)
 
 
-def plan_command(stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool) -> int:
+def _policy_config(path: str | None) -> PackConfig | None:
+    from mwaaform.plan.review import ConfigError, load_config
+
+    if path is None:
+        return None
+    try:
+        return load_config(path)
+    except OSError as error:
+        raise ConfigError([f"cannot read the policy config {path}: {error.strerror}"]) from None
+
+
+def plan_command(
+    stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool, policy_config: str | None = None
+) -> int:
+    from mwaaform.plan.review import ConfigError
+
+    try:
+        config = _policy_config(policy_config)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"mwaaform: {problem}", file=sys.stderr)
+        return 2
     plans, failures = [], []
     for stack in stacks:
         try:
-            plans.append(plan_stack(stack, policies))
+            plans.append(plan_stack(stack, policies, config))
         except _user_errors() as exc:
             failures.append(f"mwaaform: cannot plan stack {stack.name} ({stack.path}): {exc}")
     if out_dir:
