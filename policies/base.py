@@ -88,6 +88,13 @@ def items(value: Any) -> list[Any]:
     return [get(value, i) for i in range(len(value))]
 
 
+def number(value: Any) -> Any:
+    """A number as an ``int`` when it is whole: the engine sends every number as a float (65.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def has(props: Any, key: str) -> bool:
     """Whether ``key`` is set at all (known or not): reading presence never needs the value."""
     # `key in props` would read the value (Mapping.__contains__), and an unknown one raises.
@@ -144,8 +151,16 @@ def settings(args: Any, schema: Mapping[str, Mapping[str, Any]]) -> dict[str, An
     values = {key: prop.get("default") for key, prop in schema.items()}
     get_config = getattr(args, "get_config", None)
     configured = get_config() if callable(get_config) else getattr(args, "config", None)
-    values.update({key: value for key, value in dict(configured or {}).items() if key in schema})
+    values.update({key: _whole(value) for key, value in dict(configured or {}).items() if key in schema})
     return values
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_whole(v) for v in value]
+    return number(value)
 
 
 def is_prod(props: Any, args: Any, schema: Mapping[str, Mapping[str, Any]] = PROD_STAGES) -> bool:

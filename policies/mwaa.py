@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import UNKNOWN, Report, get, has, is_prod, linked, name_of, of_type, per_stage, settings, stage_of, tags_of
+from .base import UNKNOWN, Report, get, has, is_prod, number, linked, name_of, of_type, per_stage, settings, stage_of, tags_of
 
 MWAA = "aws:mwaa/environment:Environment"
 TOPIC = "aws:sns/topic:Topic"
@@ -101,7 +101,7 @@ def mwaa_stage_sizing_validator(args: Any, report_violation: Report) -> None:
     if classes is not None and isinstance(env_class, str) and env_class not in classes:
         report_violation(f"environment {_env_name(args)} is {env_class}; stage {stage} allows {', '.join(classes)}")
     most = per_stage(config["maxWorkers"], stage)
-    workers = get(args.props, "maxWorkers")
+    workers = number(get(args.props, "maxWorkers"))
     if most is not None and isinstance(workers, int) and workers > most:
         report_violation(f"environment {_env_name(args)} scales to {workers} workers; stage {stage} allows {most}")
 

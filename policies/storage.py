@@ -11,7 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import UNKNOWN, Report, as_list, document, get, items, linked, name_of, of_type, per_stage, settings, stage_of, statements
+from .base import (
+    UNKNOWN,
+    Report,
+    as_list,
+    document,
+    get,
+    items,
+    linked,
+    name_of,
+    number,
+    of_type,
+    per_stage,
+    settings,
+    stage_of,
+    statements,
+)
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -188,7 +203,7 @@ def log_group_retention_validator(args: Any, report_violation: Report) -> None:
     if args.resource_type != LOG_GROUP:
         return
     name = name_of(args)
-    days = get(args.props, "retentionInDays")
+    days = number(get(args.props, "retentionInDays"))
     if days is UNKNOWN:
         return
     if not days:
