@@ -85,7 +85,7 @@ SIZING_CONFIG = {
     "maxWorkers": {
         "type": "object",
         "additionalProperties": {"type": "integer", "minimum": 1},
-        "default": {"dev": 5, "*": 25},
+        "default": {"dev": 10, "*": 25},
         "description": "Most workers an environment may scale to, by stage; '*' for every other stage.",
     },
 }
