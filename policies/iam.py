@@ -52,11 +52,14 @@ def _sid(statement: Any) -> str:
 
 
 def iam_no_wildcard_actions_validator(args: Any, report_violation: Report) -> None:
-    """No ``*`` or ``service:*`` actions in any permissions document the stack creates (CKV_AWS_290, CKV_AWS_63)."""
+    """No ``*`` or ``service:*`` action, and no Allow with ``NotAction``, in any permissions
+    document the stack creates (CKV_AWS_290, CKV_AWS_63)."""
     found = _permission_statements(args)
     if found is UNKNOWN:
         return
     for statement in found:
+        if get(statement, "NotAction") is not None:
+            report_violation(f"statement {_sid(statement)} allows every action but those in NotAction")
         for action in as_list(get(statement, "Action")):
             if isinstance(action, str) and (action == "*" or action.endswith(":*")):
                 report_violation(f"statement {_sid(statement)} allows {action}")
