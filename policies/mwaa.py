@@ -107,17 +107,24 @@ def mwaa_stage_sizing_validator(args: Any, report_violation: Report) -> None:
 
 
 def sns_topic_encryption_validator(args: Any, report_violation: Report) -> None:
-    """The alarm topic of an environment with a customer-managed key is encrypted (with that key);
-    the AWS-managed SNS key is left alone because CloudWatch cannot publish under it."""
+    """The alarm topic (tag ``MwaaEnvironment``) of an environment with a customer-managed key is
+    encrypted with that key; the AWS-managed SNS key is no answer, because CloudWatch cannot
+    publish to a topic under it. Keys are matched through property dependencies (both values are
+    the key's ARN, unknown until the key exists), or by value when neither came from a resource."""
     resources = list(args.resources)
-    keyed: dict[str, set[str]] = {}
-    for env in of_type(resources, MWAA):
-        if has(env.props, "kmsKey"):
-            keyed[name_of(env)] = linked(env, "kmsKey")
+    keys: dict[str, tuple[set[str], Any]] = {
+        name_of(env): (linked(env, "kmsKey"), get(env.props, "kmsKey")) for env in of_type(resources, MWAA) if has(env.props, "kmsKey")
+    }
     for topic in of_type(resources, TOPIC):
         env = tags_of(topic.props).get("MwaaEnvironment")
-        if env in keyed and not has(topic.props, "kmsMasterKeyId"):
+        if env not in keys:
+            continue
+        env_links, env_key = keys[env]
+        topic_links, topic_key = linked(topic, "kmsMasterKeyId"), get(topic.props, "kmsMasterKeyId")
+        if topic_key is None:
             report_violation(f"topic {name_of(topic)} of environment {env} (which has a customer-managed key) is not encrypted", topic.urn)
+        elif (env_links or topic_links) and not env_links & topic_links or not (env_links or topic_links) and topic_key != env_key:
+            report_violation(f"topic {name_of(topic)} is not encrypted with the key of environment {env}", topic.urn)
 
 
 TAGS_CONFIG = {

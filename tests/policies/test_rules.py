@@ -124,6 +124,8 @@ CASES: dict[str, tuple[str, Change, Change]] = {
     "mwaa-supported-airflow-version": ("partner-eu", edit(MWAA, with_("airflowVersion", "2.4.3")), unchanged),
     "mwaa-stage-sizing": ("dev-analytics", edit(MWAA, with_("environmentClass", "mw1.large")), unchanged),
     "sns-topic-encryption": ("prod-data", edit("aws:sns/topic:Topic", without("kmsMasterKeyId")), unchanged),
+    "sns-topic-encryption/other-key": ("prod-data", lambda plan: edit("aws:sns/topic:Topic", dict, property_dependencies={
+        "kmsMasterKeyId": [plan.one("aws:kms/key:Key", "flow-logs-key").urn]})(plan), unchanged),
     "mwaa-prod-alarms": ("prod-data", remove("aws:cloudwatch/metricAlarm:MetricAlarm"), unchanged),
     "required-tags": ("partner-eu", edit("pulumi:providers:aws", with_("defaultTags", json.dumps({"tags": {"Owner": "x"}}))), unchanged),
 }
