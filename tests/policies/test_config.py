@@ -61,22 +61,29 @@ def test_the_example_config_is_valid_and_every_default_fits_its_schema(tmp_path)
         load(str(bad))
 
 
-def plan(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mwaaform", "plan", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+def test_plan_with_a_mistaken_policy_config_is_a_usage_error(write_spec, tmp_path, capsys):
+    from mwaaform.cli import main
 
-
-def test_plan_with_a_policy_config(write_spec, tmp_path):
     spec = write_spec()
     config = tmp_path / "policy.json"
     config.write_text(json.dumps({"vpc-default-security-group-locked": "madatory"}))
-    done = plan(str(spec), "--policy-config", str(config), cwd=tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert 'vpc-default-security-group-locked.enforcementLevel: "madatory" is not one of' in done.stderr
-    assert plan(str(spec), "--policy-config", str(tmp_path / "missing.json"), cwd=tmp_path).returncode == 2
+    assert main(["plan", str(spec), "--policy-config", str(config)]) == 2
+    assert main(["plan", str(spec), "--policy-config", str(tmp_path / "missing.json")]) == 2
+    err = capsys.readouterr().err
+    assert 'mwaaform: {}: vpc-default-security-group-locked.enforcementLevel: "madatory" is not one of'.format(config) in err
+    assert f"mwaaform: cannot read the policy config {tmp_path / 'missing.json'}: No such file or directory" in err
 
-    # Raised to mandatory, the finding every example has today fails the plan, as `pulumi up` would.
+
+def test_plan_with_a_policy_config(write_spec, tmp_path):
+    """Raised to mandatory, a finding every example has today fails the plan, as `pulumi up` would."""
+    spec = write_spec()
+    config = tmp_path / "policy.json"
     config.write_text(json.dumps({"vpc-default-security-group-locked": "mandatory", "s3-noncurrent-version-expiration": "disabled"}))
-    done = plan(str(spec), "--policy-config", str(config), "--json", cwd=tmp_path)
-    assert done.returncode == 1
+    done = subprocess.run(
+        [sys.executable, "-m", "mwaaform", "plan", str(spec), "--policy-config", str(config), "--json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "1 mandatory policy violation(s)" in done.stderr
     found = json.loads(done.stdout)["policyViolations"]
     assert [(v["policyName"], v["enforcementLevel"]) for v in found] == [("vpc-default-security-group-locked", "mandatory")]
