@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the plan in the shape of `pulumi preview --json`")
     plan.add_argument("--out", metavar="DIR", help="also write <stack>.json and <stack>.txt plans into DIR")
     plan.add_argument("--no-policies", action="store_true", help="skip the policy pack review")
+    plan.add_argument(
+        "--policy-config", metavar="FILE", help="policy pack configuration, in the format of `pulumi preview --policy-pack-config`"
+    )
     plan.set_defaults(func=_plan)
 
     cost = commands.add_parser("cost", help="monthly cost estimate per stack from its offline plan, and NAT versus endpoints")
@@ -83,7 +86,9 @@ def _plan(args: argparse.Namespace) -> int:
         return 1
     from mwaaform.plan.run import plan_command  # imports pulumi: only for this verb
 
-    return plan_command(result.stacks, as_json=args.json, out_dir=args.out, policies=not args.no_policies)
+    return plan_command(
+        result.stacks, as_json=args.json, out_dir=args.out, policies=not args.no_policies, policy_config=args.policy_config
+    )
 
 
 def _cost(args: argparse.Namespace) -> int:

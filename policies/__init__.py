@@ -1,0 +1,1 @@
+"""mwaaform's CrossGuard policy pack (see README.md in this folder)."""

@@ -33,13 +33,17 @@ def over_budget(estimate) -> list[tuple[str | None, str]]:
 
 
 def budget_validator(args: Any, report_violation: Callable[..., None]) -> None:
-    from mwaaform.cost.estimate import estimate_resources
+    try:  # the price table and estimate live in mwaaform; a pack published without it skips this rule
+        from mwaaform.cost.estimate import estimate_resources
+    except ImportError:
+        return
 
-    resources = [SimpleNamespace(type=r.resource_type, name=r.name, inputs=dict(r.props), urn=r.urn) for r in args.resources]
-    stack = next((r for r in resources if r.type == STACK), None)
-    assumptions = (stack.inputs.get("cost") if stack else None) or {}
-    if not assumptions:
+    stack_resource = next((r for r in args.resources if r.resource_type == STACK), None)
+    if not (stack_resource and stack_resource.props.get("cost")):
         return  # no budgets recorded: nothing to compare with
+    resources = [SimpleNamespace(type=r.resource_type, name=r.name, inputs=dict(r.props), urn=r.urn) for r in args.resources]
+    stack = next(r for r in resources if r.type == STACK)
+    assumptions = stack.inputs["cost"]
     provider = next((r for r in resources if r.type == "pulumi:providers:aws"), None)
     region = provider.inputs.get("region", "") if provider else ""
     # urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>

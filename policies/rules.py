@@ -1,126 +1,79 @@
 """The policy rules of the mwaaform pack, as plain validator functions.
 
-Each rule is a ``<rule>_validator(args, report_violation)`` function, tested by calling it
-directly, and listed in :data:`POLICIES` with its kebab-case name and enforcement level. The pack
-(``policies/__main__.py``) turns the list into CrossGuard policies for ``pulumi preview/up
---policy-pack policies``; ``mwaaform plan`` runs the same functions offline.
+Each rule is a ``<rule>_validator(args, report_violation)`` function in a module by concern
+(:mod:`storage`, :mod:`iam`, :mod:`network`, :mod:`mwaa`, :mod:`alarms`), listed in
+:data:`POLICIES` with its kebab-case name, default enforcement level and configuration schema.
+The pack's entry point (``__main__.py``) turns the list into CrossGuard policies; ``mwaaform
+plan`` runs the same functions offline (``mwaaform/plan/review.py``).
 
-This module imports nothing but the standard library and the sibling rule modules, so the pack
-runs in its own virtualenv with only pulumi-policy installed.
+Imports are relative and the standard library only, so the pack loads under any folder name
+with only pulumi-policy installed.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from . import iam, mwaa, network, storage
+from .alarms import POLICY as PROD_ALARMS
+from .budget import POLICY as BUDGET
+from .base import PROD_STAGES, Rule
 
-MWAA = "aws:mwaa/environment:Environment"
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-BUCKET = "aws:s3/bucket:Bucket"
-PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-KMS_KEY = "aws:kms/key:Key"
-IAM_POLICY_TYPES = {"aws:iam/policy:Policy": "policy", "aws:iam/rolePolicy:RolePolicy": "policy", "aws:iam/role:Role": "assumeRolePolicy"}
+# Mandatory rules hold for every example stack. Advisory ones are advisory on purpose: the
+# customer-managed key, logs and alarms are per-environment choices; sizing is a cost hint; a
+# single NAT gateway is a cost-versus-availability trade-off. Three are advisory until the stack
+# creates what they ask for (noncurrent-version lifecycle, the locked default security group):
+# raise them with `--policy-pack-config` once it does.
+POLICIES: list[Rule] = [
+    # S3
+    Rule("s3-public-access-block", "Public access blocks set all four flags.", "resource", storage.bucket_public_access_block_validator),
+    Rule("s3-bucket-has-public-access-block", "Every bucket has a public access block.", "stack",
+         storage.buckets_have_public_access_block_validator),
+    Rule("s3-bucket-versioning", "Every bucket is versioned.", "stack", storage.bucket_versioning_validator),
+    Rule("s3-bucket-encryption", "Every bucket has default encryption.", "stack", storage.bucket_encryption_validator),
+    Rule("s3-bucket-tls-only", "Every bucket policy denies requests without TLS.", "stack", storage.bucket_tls_only_validator),
+    Rule("s3-noncurrent-version-expiration", "Versioned buckets expire noncurrent versions.", "stack",
+         storage.bucket_noncurrent_versions_validator, "advisory"),
+    # KMS and logs
+    Rule("kms-key-rotation", "Customer-managed keys rotate.", "resource", storage.kms_key_rotation_validator),
+    Rule("log-group-retention", "Every CloudWatch log group has a retention of at least its stage's floor.", "resource",
+         storage.log_group_retention_validator, config=storage.RETENTION_CONFIG),
+    # IAM
+    Rule("iam-no-wildcard-actions", "IAM policies allow no '*' or 'service:*' action.", "resource", iam.iam_no_wildcard_actions_validator),
+    Rule("iam-no-wildcard-resources", "IAM policies allow Resource '*' only for actions without resource-level permissions.",
+         "resource", iam.iam_no_wildcard_resources_validator, config=iam.WILDCARD_RESOURCE_CONFIG),
+    Rule("mwaa-execution-role-trust", "MWAA's trust names the environment (aws:SourceArn) and the account (aws:SourceAccount).",
+         "resource", iam.mwaa_execution_role_trust_validator),
+    # Network
+    Rule("sg-no-public-ingress", "No security group admits ingress from 0.0.0.0/0 or ::/0.", "resource", network.sg_no_public_ingress_validator),
+    Rule("sg-descriptions", "Security groups and their rules have descriptions.", "resource", network.sg_descriptions_validator),
+    Rule("vpc-flow-logs", "VPCs of the configured stages record flow logs.", "stack", network.vpc_flow_logs_validator,
+         config=network.FLOW_LOGS_CONFIG),
+    Rule("vpc-default-security-group-locked", "Every VPC's default security group is managed and has no rules.", "stack",
+         network.vpc_default_security_group_locked_validator, "advisory"),
+    Rule("vpc-endpoints-only-no-internet", "VPCs reaching MWAA through endpoints have no internet gateway, NAT or default route.",
+         "stack", network.vpc_endpoints_only_no_internet_validator),
+    Rule("prod-single-nat", "Prod VPCs have a NAT gateway per availability zone.", "stack", network.prod_single_nat_validator,
+         "advisory", PROD_STAGES),
+    # MWAA
+    Rule("mwaa-logs-enabled", "All five MWAA log types are on.", "resource", mwaa.mwaa_logs_enabled_validator, "advisory"),
+    Rule("mwaa-prod-private-webserver", "Prod web servers are private.", "resource", mwaa.mwaa_prod_private_webserver_validator,
+         config=PROD_STAGES),
+    Rule("mwaa-prod-customer-key", "Prod environments use a customer-managed key.", "resource", mwaa.mwaa_prod_customer_key_validator,
+         "advisory", PROD_STAGES),
+    Rule("mwaa-prod-protected", "Prod environments are protected from deletion and replacement.", "resource",
+         mwaa.mwaa_prod_protected_validator, config=PROD_STAGES),
+    Rule("mwaa-supported-airflow-version", "Environments run an Airflow version MWAA supports.", "resource",
+         mwaa.mwaa_supported_airflow_version_validator, config=mwaa.VERSION_CONFIG),
+    Rule("mwaa-stage-sizing", "Environment classes and worker counts stay within their stage's limits.", "resource",
+         mwaa.mwaa_stage_sizing_validator, "advisory", mwaa.SIZING_CONFIG),
+    Rule("sns-topic-encryption", "Alarm topics of environments with a customer-managed key are encrypted.", "stack",
+         mwaa.sns_topic_encryption_validator),
+    Rule(PROD_ALARMS["name"], PROD_ALARMS["description"], "stack", PROD_ALARMS["validate"], PROD_ALARMS["enforcement_level"],
+         PROD_ALARMS["config"]),
+    # Cost (advisory; needs mwaaform in the pack's virtualenv, see policies/README.md)
+    Rule(BUDGET["name"], BUDGET["description"], "stack", BUDGET["validate"], BUDGET["enforcement_level"]),
+    # Tags
+    Rule("required-tags", "Every taggable resource carries the required tags.", "resource", mwaa.required_tags_validator,
+         config=mwaa.TAGS_CONFIG),
+]
 
-Report = Callable[..., None]
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    description: str
-    kind: Literal["resource", "stack"]
-    validate: Callable[[Any, Report], None]
-    enforcement_level: Literal["advisory", "mandatory", "disabled"] = "mandatory"
-
-
-def _is_prod(props: Any) -> bool:
-    tags = props.get("tags") or {}
-    return tags.get("Environment") == "prod"
-
-
-def log_group_retention_validator(args: Any, report_violation: Report) -> None:
-    """Logs kept forever cost forever and outlive their purpose: every log group has a retention."""
-    if args.resource_type == LOG_GROUP and not args.props.get("retentionInDays"):
-        report_violation(f"log group {args.props.get('name', args.name)} has no retention (it would keep logs forever)")
-
-
-def bucket_public_access_block_validator(args: Any, report_violation: Report) -> None:
-    """A public-access block must set all four of its flags."""
-    if args.resource_type != PUBLIC_ACCESS_BLOCK:
-        return
-    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-    off = [flag for flag in flags if args.props.get(flag) is not True]
-    if off:
-        report_violation(f"public access block of {args.props.get('bucket')} leaves {', '.join(off)} off")
-
-
-def buckets_have_public_access_block_validator(args: Any, report_violation: Report) -> None:
-    """Every bucket of the stack has a public-access block."""
-    blocked = {r.props.get("bucket") for r in args.resources if r.resource_type == PUBLIC_ACCESS_BLOCK}
-    for resource in args.resources:
-        if resource.resource_type == BUCKET and resource.props.get("bucket") not in blocked:
-            report_violation(f"bucket {resource.props.get('bucket', resource.name)} has no public access block", resource.urn)
-
-
-def kms_key_rotation_validator(args: Any, report_violation: Report) -> None:
-    if args.resource_type == KMS_KEY and args.props.get("enableKeyRotation") is not True:
-        report_violation("KMS key rotation is off")
-
-
-def iam_no_wildcard_actions_validator(args: Any, report_violation: Report) -> None:
-    """No ``*`` or ``service:*`` actions in any policy document the stack creates."""
-    field = IAM_POLICY_TYPES.get(args.resource_type)
-    if field is None or field == "assumeRolePolicy":
-        return
-    document = args.props.get(field)
-    if isinstance(document, str):
-        document = json.loads(document)
-    for statement in (document or {}).get("Statement", []):
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = statement.get("Action", [])
-        for action in [actions] if isinstance(actions, str) else actions:
-            if action == "*" or action.endswith(":*"):
-                report_violation(f"statement {statement.get('Sid', '?')} allows {action}")
-
-
-def mwaa_prod_private_webserver_validator(args: Any, report_violation: Report) -> None:
-    if args.resource_type == MWAA and _is_prod(args.props) and args.props.get("webserverAccessMode") != "PRIVATE_ONLY":
-        report_violation(f"prod environment {args.props.get('name')} exposes its web server to the internet")
-
-
-def mwaa_prod_customer_key_validator(args: Any, report_violation: Report) -> None:
-    if args.resource_type == MWAA and _is_prod(args.props) and not args.props.get("kmsKey"):
-        report_violation(f"prod environment {args.props.get('name')} is not encrypted with a customer-managed key")
-
-
-def mwaa_logs_enabled_validator(args: Any, report_violation: Report) -> None:
-    """Scheduler and task logs are what an incident needs first."""
-    if args.resource_type != MWAA:
-        return
-    logging = args.props.get("loggingConfiguration") or {}
-    for key in ("schedulerLogs", "taskLogs"):
-        if not (logging.get(key) or {}).get("enabled"):
-            report_violation(f"environment {args.props.get('name')} has {key} off")
-
-
-def _rules() -> list[Rule]:
-    from policies.alarms import POLICY as PROD_ALARMS
-    from policies.budget import POLICY as BUDGET
-
-    return [
-        Rule("log-group-retention", "Every CloudWatch log group has a retention.", "resource", log_group_retention_validator),
-        Rule("s3-public-access-block", "Public access blocks set all four flags.", "resource", bucket_public_access_block_validator),
-        Rule("s3-bucket-has-public-access-block", "Every bucket has a public access block.", "stack", buckets_have_public_access_block_validator),
-        Rule("kms-key-rotation", "Customer-managed keys rotate.", "resource", kms_key_rotation_validator),
-        Rule("iam-no-wildcard-actions", "IAM policies allow no '*' or 'service:*' action.", "resource", iam_no_wildcard_actions_validator),
-        Rule("mwaa-prod-private-webserver", "Prod web servers are private.", "resource", mwaa_prod_private_webserver_validator),
-        Rule("mwaa-prod-customer-key", "Prod environments use a customer-managed key.", "resource", mwaa_prod_customer_key_validator, "advisory"),
-        Rule("mwaa-logs-enabled", "Scheduler and task logs are on.", "resource", mwaa_logs_enabled_validator, "advisory"),
-        Rule(PROD_ALARMS["name"], PROD_ALARMS["description"], "stack", PROD_ALARMS["validate"], PROD_ALARMS["enforcement_level"]),
-        Rule(BUDGET["name"], BUDGET["description"], "stack", BUDGET["validate"], BUDGET["enforcement_level"]),
-    ]
-
-
-POLICIES: list[Rule] = _rules()
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in POLICIES}

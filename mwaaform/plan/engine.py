@@ -302,6 +302,20 @@ class _StateFactory:
         return resource_id, state
 
 
+def first_preview_state(type_: str, inputs: Mapping[str, Any], state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What the engine knows of a resource still to be created, during its first ``pulumi preview``.
+
+    The provider's preview of a create returns the checked inputs (autonaming has filled in the
+    physical name) and marks every other output, the id included, as unknown; every value
+    computed from those outputs is unknown too, so the rules see exactly what a real first
+    preview shows them.
+    """
+    known = set(inputs)
+    if type_ in _AUTONAMED:
+        known.add(_AUTONAMED[type_])
+    return "", {key: (value if key in known else rpc.UNKNOWN) for key, value in state.items() if key != "id"}
+
+
 def _etag(source: Any, h: str) -> str:
     # For a single-part upload without SSE-KMS, S3's ETag is the MD5 of the content, so it
     # changes with the file; otherwise fall back to the URN hash.
@@ -400,16 +414,20 @@ def _decode_struct(struct: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self, states: _StateFactory, lookups: list[str]):
+    def __init__(self, states: _StateFactory, lookups: list[str], preview: bool = False):
         self.states = states
         self.lookups = lookups
+        self.preview = preview
         # The monitor sets the URN being registered here (per thread: registrations run on the
         # event loop's executor threads) because MockResourceArgs does not carry it.
         self.current = threading.local()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
         urn = getattr(self.current, "urn", None) or f"{self.states.stack}::{args.typ}::{args.name}"
-        return self.states.make(args, urn)
+        resource_id, state = self.states.make(args, urn)
+        if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
+            return first_preview_state(args.typ, args.inputs, state)
+        return resource_id, state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list | None]:
         self.lookups.append(args.token)
@@ -571,15 +589,20 @@ def run_program(
     account_id: str = "111122223333",
     region: str = "us-east-1",
     config: Mapping[str, Any] | None = None,
+    preview: bool = False,
 ) -> Plan:
     """Run ``program`` under Pulumi's mocks and return what it would create.
 
     ``config`` keys may be bare (``key``, qualified with the project) or fully qualified
     (``aws:region``). Raises ``CloudLookupError`` if the program invoked a provider function, and
     re-raises whatever the program (or one of its ``apply`` callbacks) raised.
+
+    ``preview=True`` runs it as the first ``pulumi preview`` of a new stack: outputs that only
+    exist once a resource is created (ids, ARNs, computed attributes) are unknown, recorded as
+    ``UNKNOWN`` in the inputs that use them (see :func:`first_preview_state`).
     """
     lookups: list[str] = []
-    mocks = _Mocks(_StateFactory(account_id, region, project, stack), lookups)
+    mocks = _Mocks(_StateFactory(account_id, region, project, stack), lookups, preview)
     monitor = _RecordingMonitor(mocks, project, stack)
     full_config = {(k if ":" in k else f"{project}:{k}"): _config_value(v) for k, v in (config or {}).items()}
 
@@ -595,7 +618,7 @@ def run_program(
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_unretrieved)
     try:
-        context.run(_run, program, project, stack, full_config, mocks, monitor, logger, loop)
+        context.run(_run, program, project, stack, full_config, mocks, monitor, logger, loop, preview)
     except BaseException as exc:
         if lookups and not isinstance(exc, CloudLookupError):
             raise CloudLookupError(lookups[0]) from exc
@@ -640,13 +663,14 @@ def _run(
     monitor: _RecordingMonitor,
     logger: logging.Logger,
     loop: asyncio.AbstractEventLoop,
+    preview: bool = False,
 ) -> None:
     asyncio.set_event_loop(loop)
     # Fresh settings (own RPC manager, pending-outputs set, lock, package refs) and no root
     # stack yet; set_mocks then installs the mock monitor and registers a new root stack.
-    pulumi_settings.reset_options(project=project, stack=stack, preview=False)
+    pulumi_settings.reset_options(project=project, stack=stack, preview=preview)
     pulumi.runtime.set_all_config(config, [])
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
     root = pulumi_settings.get_root_resource()
 
     def declare(args: pulumi.ResourceTransformationArgs) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mwaaform.plan.engine import Plan, run_program
 from mwaaform.plan.render import preview_json, render_tree
-from mwaaform.plan.review import Violation, review
+from mwaaform.plan.review import SKIPPED, Finding, PackConfig, review
 from mwaaform.plan.summary import summarize
 from mwaaform.spec.loader import LoadedStack
 
@@ -19,7 +19,7 @@ from mwaaform.spec.loader import LoadedStack
 class StackPlan:
     stack: LoadedStack
     plan: Plan
-    violations: list[Violation]
+    violations: list[Finding]
 
     def document(self) -> dict:
         doc = preview_json(self.plan, self.stack.name)
@@ -46,33 +46,47 @@ class StackPlan:
         return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
 
 
-def plan_stack(stack: LoadedStack, policies: bool = True) -> StackPlan:
-    """The offline plan of one stack (the same program `pulumi up` runs)."""
+def plan_stack(stack: LoadedStack, policies: bool = True, policy_config: PackConfig | None = None) -> StackPlan:
+    """The offline plan of one stack (the same program `pulumi up` runs).
+
+    The policy review judges the plan's values, as ``pulumi up`` does; it also runs the pack over
+    the stack's first preview (every output still unknown), so a rule the CLI would skip there
+    ("can't run policy ... during preview") shows up as ``skipped``.
+    """
     from mwaaform.program import build_stack
 
-    plan = run_program(
-        lambda: build_stack(stack),
-        project="mwaaform",
-        stack=stack.name,
-        account_id=stack.spec.account.id,
-        region=stack.spec.account.region,
-    )
-    return StackPlan(stack, plan, review(plan) + _budget_review(plan) if policies else [])
+    def run(preview: bool) -> Plan:
+        return run_program(
+            lambda: build_stack(stack),
+            project="mwaaform",
+            stack=stack.name,
+            account_id=stack.spec.account.id,
+            region=stack.spec.account.region,
+            preview=preview,
+        )
+
+    plan = run(preview=False)
+    if not policies:
+        return StackPlan(stack, plan, [])
+    findings = review(plan, policy_config) + _budget_review(plan, policy_config)
+    findings += [f for f in review(run(preview=True), policy_config) if f.level == SKIPPED]
+    return StackPlan(stack, plan, findings)
 
 
-def _budget_review(plan: Plan) -> list[Violation]:
+def _budget_review(plan: Plan, config: PackConfig | None) -> list[Finding]:
     """The budget rule over the recorded plan (it needs the plan's outputs, which the pack's
     offline review does not pass to stack rules)."""
     from mwaaform.cost import estimate_plan
     from policies.budget import MWAA, NAME, over_budget
-    from policies.rules import POLICIES
+    from policies.rules import BY_NAME
 
-    level = next((rule.enforcement_level for rule in POLICIES if rule.name == NAME), "disabled")
+    rule = BY_NAME[NAME]
+    level = config.level(rule) if config is not None else rule.enforcement_level
     if level == "disabled":
         return []
     urns = {r.inputs.get("name"): r.urn for r in plan.of_type(MWAA)}
     stack_urn = next((r.urn for r in plan.resources if r.type == "pulumi:pulumi:Stack"), "")
-    return [Violation(level, NAME, urns.get(env, stack_urn) if env else stack_urn, message) for env, message in over_budget(estimate_plan(plan))]
+    return [Finding(level, NAME, urns.get(env, stack_urn) if env else stack_urn, message) for env, message in over_budget(estimate_plan(plan))]
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -84,11 +98,32 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (pulumi.RunError, GrantsTooLarge, CloudLookupError, FileNotFoundError)
 
 
-def plan_command(stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool) -> int:
+def _policy_config(path: str | None) -> PackConfig | None:
+    from mwaaform.plan.review import ConfigError, load_config
+
+    if path is None:
+        return None
+    try:
+        return load_config(path)
+    except OSError as error:
+        raise ConfigError([f"cannot read the policy config {path}: {error.strerror}"]) from None
+
+
+def plan_command(
+    stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool, policy_config: str | None = None
+) -> int:
+    from mwaaform.plan.review import ConfigError
+
+    try:
+        config = _policy_config(policy_config)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"mwaaform: {problem}", file=sys.stderr)
+        return 2
     plans, failures = [], []
     for stack in stacks:
         try:
-            plans.append(plan_stack(stack, policies))
+            plans.append(plan_stack(stack, policies, config))
         except _user_errors() as exc:
             failures.append(f"mwaaform: cannot plan stack {stack.name} ({stack.path}): {exc}")
     if out_dir:
