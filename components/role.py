@@ -25,6 +25,8 @@ class ExecutionRoleArgs:
     path: str = "/"
     # (purpose, policy JSON) of each extra managed policy: the compiled grants.
     extra_policies: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    # Existing managed policies (ARNs) attached as they are (access.managed_policies).
+    managed_policy_arns: Sequence[str] = ()
 
 
 class ExecutionRole(pulumi.ComponentResource):
@@ -60,6 +62,10 @@ class ExecutionRole(pulumi.ComponentResource):
             )
             attachments.append(
                 aws.iam.RolePolicyAttachment(f"{name}-{purpose}", role=role.name, policy_arn=policy.arn, opts=child)
+            )
+        for arn in args.managed_policy_arns:
+            attachments.append(
+                aws.iam.RolePolicyAttachment(f"{name}-{naming.attachment_suffix(arn)}", role=role.name, policy_arn=arn, opts=child)
             )
         # The ARN resolves only once every policy is attached: MWAA checks the role's permissions
         # while it creates the environment, so the environment must wait for them.

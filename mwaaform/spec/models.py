@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from mwaaform.spec.access import Access
 from mwaaform.spec.alarms import Alarms, FlowLogs
 from mwaaform.spec.base import SpecModel
+from mwaaform.spec.existing import ExistingBucket, kms_key_arn
 from mwaaform.spec.values import (
     AirflowVersion,
     DataClassification as Classification,
@@ -131,6 +132,12 @@ class ManagedNetwork(SpecModel):
         "(`secretsmanager`, `sts`, `glue`, ...; `dynamodb` is a free gateway endpoint). Without internet "
         "(`endpoints_only`) every service the `access` grants name needs one; with NAT they keep that traffic off it.",
     )
+    security_group_ids: Annotated[list[SecurityGroupId], AfterValidator(_unique_items("security_group_ids"))] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Existing security groups of this VPC attached to every environment besides its own "
+        "(MWAA allows 5 in all; one is mwaaform's).",
+    )
 
 
 class ExistingSubnet(SpecModel):
@@ -213,8 +220,20 @@ class Encryption(SpecModel):
     key: Literal["aws_owned", "customer_managed"] = Field(
         default="aws_owned",
         description="`aws_owned`: AWS-owned keys. `customer_managed`: mwaaform creates a KMS key per environment "
-        "(rotation on) for the environment, bucket, log groups and alarm topic.",
+        "(rotation on) for the environment, bucket, log groups and alarm topic, unless `key_arn` names one.",
     )
+    key_arn: Annotated[str, AfterValidator(kms_key_arn)] | None = Field(
+        default=None,
+        description="An existing customer-managed key (its key ARN, in the stack's region) to use instead of creating "
+        "one; implies `key: customer_managed`. Its owner adds the key-policy statements `mwaaform plan` prints.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _brought_key_is_customer_managed(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("key_arn") is not None and "key" not in data:
+            return {**data, "key": "customer_managed"}
+        return data
 
 
 MaintenanceWindow = Annotated[
@@ -249,6 +268,16 @@ class Environment(SpecModel):
     )
     logging: Logging = Field(default_factory=Logging, description="Log types, levels and retention.")
     encryption: Encryption = Field(default_factory=Encryption, description="Encryption at rest.")
+    bucket: ExistingBucket | None = Field(
+        default=None,
+        description="An existing DAG bucket to use instead of creating one (then requirements, plugins and the "
+        "startup script are objects already in it, not local files).",
+    )
+    execution_role_arn: RoleArn | None = Field(
+        default=None,
+        description="An existing execution role (in the stack's account) to use instead of creating one; "
+        "`mwaaform plan` prints the trust and permission policies it must carry.",
+    )
     dag_path: Annotated[str, StringConstraints(pattern=r"^[\w.\-/]+$")] = Field(
         default="dags", description="Folder of the DAG bucket where DAGs are uploaded."
     )

@@ -1,0 +1,107 @@
+"""What the owner of a brought key or execution role must add, as plain policy documents.
+
+mwaaform cannot change a key policy or a role it does not own; it writes what they must carry
+from the same :class:`~mwaaform.resolve.Resolved` record the stack is built from, the plan prints
+it, and the stack exports it (``pulumi stack output``) for the owner to apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mwaaform.iam.documents import VERSION, Document, execution_role_policy, trust_policy
+from mwaaform.naming import log_group_names
+from mwaaform.resolve import Resolved
+
+# The actions MWAA's execution role uses a customer-managed key with, through S3 and SQS only
+# (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html).
+ROLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
+# What CloudWatch Logs needs to encrypt and read a log group
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+LOGS_KEY_ACTIONS = ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+
+
+def key_owner_statements(
+    resolved: Resolved,
+    *,
+    account_id: str,
+    region: str,
+    deployer_arn: str | None,
+    alarm_arn_prefix: str | None,
+) -> Document:
+    """The statements the brought key's policy must hold for this environment.
+
+    Principals are named through ``aws:PrincipalArn`` under the account's root, so the owner can
+    add them before the execution role exists (KMS rejects a policy naming a role that does not).
+    """
+    root = f"arn:aws:iam::{account_id}:root"
+    logs = log_group_names(resolved.env)
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "MwaaExecutionRoleUse",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": ROLE_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": {
+                "ArnEquals": {"aws:PrincipalArn": resolved.role_arn},
+                "StringLike": {"kms:ViaService": [f"s3.{region}.amazonaws.com", f"sqs.{region}.amazonaws.com"]},
+            },
+        },
+        {
+            "Sid": "CloudWatchLogsUse",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": LOGS_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": {
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": [
+                        f"arn:aws:logs:{region}:{account_id}:log-group:{name}" for name in logs.values()
+                    ]
+                }
+            },
+        },
+        {
+            # MWAA creates grants on the key for the environment it builds, on behalf of the
+            # deploying principal (https://docs.aws.amazon.com/mwaa/latest/userguide/custom-keys-certs.html).
+            "Sid": "DeployerCreatesGrantsForMwaa",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": "kms:CreateGrant",
+            "Resource": "*",
+            "Condition": {
+                "Bool": {"kms:GrantIsForAWSResource": "true"},
+                **({"ArnEquals": {"aws:PrincipalArn": deployer_arn}} if deployer_arn else {}),
+            },
+        },
+    ]
+    if alarm_arn_prefix:
+        # The alarm topic mwaaform creates is encrypted with the key; CloudWatch publishes to it
+        # (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+        statements.append(
+            {
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"{alarm_arn_prefix}*"},
+                },
+            }
+        )
+    return {"Version": VERSION, "Statement": statements}
+
+
+def role_owner_policies(
+    resolved: Resolved, *, account_id: str, region: str, key_arn: str | None, grants: list[Document]
+) -> dict[str, Any]:
+    """The trust policy and permission policies a brought execution role must carry: exactly
+    what mwaaform would have given a role of its own."""
+    return {
+        "role_arn": resolved.role_arn,
+        "trust_policy": trust_policy(resolved.env, account_id, region),
+        "policies": [execution_role_policy(resolved.env, account_id, region, resolved.bucket_name, key_arn), *grants],
+    }
