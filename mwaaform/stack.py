@@ -25,7 +25,7 @@ from mwaaform import naming
 from mwaaform.alarms import alarm_arn_prefix, alarm_definitions
 from mwaaform.iam.byo import key_owner_statements, role_owner_policies
 from mwaaform.iam.grants import compile_grants
-from mwaaform.resolve import UPLOAD_KEYS, Resolved, resolve
+from mwaaform.resolve import Resolved, resolve
 from mwaaform.spec.models import Environment, StackSpec
 from mwaaform.tags import stack_tags
 

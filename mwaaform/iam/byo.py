@@ -17,8 +17,10 @@ from mwaaform.resolve import Resolved
 # (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html).
 ROLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
 # What CloudWatch Logs needs to encrypt and read a log group
-# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
-LOGS_KEY_ACTIONS = ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). AWS's
+# example also lists kms:Describe*, but DescribeKey carries no encryption context, so under the
+# condition below it could never be allowed: it is left out rather than written and not granted.
+LOGS_KEY_ACTIONS = ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
 
 
 def key_owner_statements(
@@ -54,8 +56,9 @@ def key_owner_statements(
             "Principal": {"Service": f"logs.{region}.amazonaws.com"},
             "Action": LOGS_KEY_ACTIONS,
             "Resource": "*",
+            # The encryption context holds the log group's ARN as a string: exactly these five.
             "Condition": {
-                "ArnLike": {
+                "StringEquals": {
                     "kms:EncryptionContext:aws:logs:arn": [
                         f"arn:aws:logs:{region}:{account_id}:log-group:{name}" for name in logs.values()
                     ]

@@ -13,7 +13,7 @@ import ipaddress
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from mwaaform.spec.base import SpecModel
 
@@ -113,9 +113,10 @@ class ExistingBucket(SpecModel):
     plugins: ObjectRef | None = Field(default=None, description="plugins.zip already in the bucket.")
     startup_script: ObjectRef | None = Field(default=None, description="Startup shell script already in the bucket.")
 
-    @model_validator(mode="after")
-    def _plugins_zip(self) -> ExistingBucket:
+    @field_validator("plugins")
+    @classmethod
+    def _plugins_zip(cls, value: ObjectRef | None) -> ObjectRef | None:
         # MWAA loads plugins from a .zip file. https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-dag-import-plugins.html
-        if self.plugins is not None and not self.plugins.key.endswith(".zip"):
-            raise ValueError(f"plugins.key {self.plugins.key!r} must be a .zip file")
-        return self
+        if value is not None and not value.key.endswith(".zip"):
+            raise ValueError(f"plugins.key {value.key!r} must be a .zip file")
+        return value
