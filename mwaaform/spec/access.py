@@ -75,6 +75,10 @@ def _policy_arn(value: str) -> str:
     return value
 
 
+# A condition value as YAML writes it: true/false and numbers need no quotes.
+ConditionValue = str | bool | int
+
+
 ReadArn = Annotated[str, AfterValidator(_data_arn("Read"))]
 WriteArn = Annotated[str, AfterValidator(_data_arn("Write"))]
 ListArn = Annotated[str, AfterValidator(_data_arn("List"))]
@@ -125,6 +129,28 @@ class RawStatement(SpecModel):
     resources: builtins.list[Resource] = Field(
         min_length=1, description="ARNs every action takes; '*' only for actions that support no resource-level permissions."
     )
+    conditions: dict[str, dict[str, ConditionValue | builtins.list[ConditionValue]]] = Field(
+        default_factory=dict,
+        description="IAM condition block, `{operator: {key: value or [values]}}` (e.g. `StringLike: {s3:prefix: [reports/*]}`). "
+        "Operators are IAM's (with `IfExists` and `ForAnyValue:`/`ForAllValues:`); keys are global (`aws:...`) or of "
+        "a service the actions belong to; each operator must suit its key's type and each value the operator's form.",
+    )
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _null_operator(cls, value: object) -> object:
+        # YAML reads a bare `Null:` key as no value; as an operator it can only mean IAM's Null.
+        if isinstance(value, dict) and None in value:
+            return {("Null" if k is None else k): v for k, v in value.items()}
+        return value
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions(cls, value: dict, info: ValidationInfo) -> dict:
+        from mwaaform.iam.conditions import condition_problems
+
+        _raise("; ".join(condition_problems(value, info.data.get("actions", []))) or None)
+        return value
 
 
 class Access(SpecModel):
