@@ -17,6 +17,7 @@ from components.alarms import EnvironmentAlarms, EnvironmentAlarmsArgs
 from components.bucket import DagBucket, DagBucketArgs
 from components.environment import AirflowEnvironment, AirflowEnvironmentArgs, LogSetting, S3Object
 from components.flow_logs import FlowLogs, FlowLogsArgs
+from components.ingress import WebserverIngress, WebserverIngressArgs
 from components.key import Key, KeyArgs
 from components.logs import LogGroups, LogGroupsArgs
 from components.network import ExistingNetworkArgs, ManagedNetworkArgs, Network, NetworkArgs
@@ -37,6 +38,9 @@ LOG_KEYS = {
     "webserver": "webserver_logs",
     "worker": "worker_logs",
 }
+# spec webserver_access -> MWAA WebserverAccessMode
+# https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+WEBSERVER_ACCESS_MODES = {"private": "PRIVATE_ONLY", "public": "PUBLIC_ONLY", "public_and_private": "PUBLIC_AND_PRIVATE"}
 
 
 @dataclass(frozen=True)
@@ -164,12 +168,31 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
         ),
         ctx.opts,
     )
+    _webserver_ingress(ctx, env)
     bucket = _bucket(ctx, env, resolved, key_arn)
     role = _role(ctx, env, resolved, key_arn)
     environment = _airflow(ctx, env, resolved, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
     alarms = _alarms(ctx, env, key_arn, environment)
     _export(ctx, env, resolved, key_arn, environment, role, logs, alarms)
     return environment
+
+
+def _webserver_ingress(ctx: Context, env: Environment) -> WebserverIngress | None:
+    ingress = env.webserver_ingress
+    if not (ingress.cidrs or ingress.prefix_lists or ingress.security_groups):
+        return None
+    return WebserverIngress(
+        f"{env.name}-webserver-ingress",
+        WebserverIngressArgs(
+            env_name=env.name,
+            # The environment's own group (first): it guards the web server's VPC endpoint.
+            security_group_id=ctx.network.security_group_ids[env.name][0],
+            cidrs=list(ingress.cidrs),
+            prefix_lists=list(ingress.prefix_lists),
+            security_groups=list(ingress.security_groups),
+        ),
+        ctx.opts,
+    )
 
 
 def _key(ctx: Context, env: Environment, resolved: Resolved) -> Key | None:
@@ -263,7 +286,8 @@ def _airflow(
             schedulers=env.resolved_schedulers,
             min_webservers=webservers.min,
             max_webservers=webservers.max,
-            webserver_access_mode={"private": "PRIVATE_ONLY", "public": "PUBLIC_ONLY"}[env.webserver_access],
+            webserver_access_mode=WEBSERVER_ACCESS_MODES[env.webserver_access],
+            worker_replacement_strategy=env.worker_replacement_strategy.upper() if env.worker_replacement_strategy else None,
             endpoint_management=env.endpoint_management.upper(),
             execution_role_arn=role.arn if role else resolved.role_arn,
             source_bucket_arn=bucket.arn if bucket else resolved.bucket_arn,
@@ -335,10 +359,12 @@ def _export(
     requirements = _owner_requirements(ctx, env, resolved, key_arn)
     if requirements:
         outputs["owner_requirements"] = requirements
+    if env.webserver_access != "public":
+        # The private web server's endpoint service: where a load balancer or another VPC connects.
+        outputs["webserver_vpc_endpoint_service"] = environment.webserver_vpc_endpoint_service
     if env.endpoint_management == "customer":
         # The VPC owner creates endpoints to these services; the environment stays PENDING until then.
         outputs["database_vpc_endpoint_service"] = environment.database_vpc_endpoint_service
-        outputs["webserver_vpc_endpoint_service"] = environment.webserver_vpc_endpoint_service
     pulumi.export(env.name, outputs)
 
 

@@ -336,6 +336,17 @@ def managed_policies_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
                         f"and {len(policies)} listed here), but IAM allows 10 per role by default")
 
 
+def ingress_needs_a_private_endpoint(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    for loc, env in _envs(spec):
+        ingress = env.webserver_ingress
+        if env.webserver_access == "public" and (ingress.cidrs or ingress.prefix_lists or ingress.security_groups):
+            yield Issue(
+                (*loc, "webserver_ingress"),
+                "webserver_ingress admits traffic to the web server's private endpoint, but webserver_access is public "
+                "(no private endpoint): use private or public_and_private, or drop webserver_ingress",
+            )
+
+
 RESERVED_TAGS = {
     "Name": "each resource's own name",
     "Environment": "from each environment's stage",
@@ -364,6 +375,7 @@ RULES: tuple[Rule, ...] = (
     brought_bucket_has_no_local_files,
     brought_role_fits,
     managed_policies_fit,
+    ingress_needs_a_private_endpoint,
 )
 
 
