@@ -90,7 +90,6 @@ def _hint(word: str, choices: Iterable[str]) -> str:
 
 def condition_problems(conditions: Mapping[str, Mapping[str, Any]], actions: Sequence[str]) -> list[str]:
     """Every problem of a condition block of a statement granting ``actions``."""
-    services = sorted({a.split(":", 1)[0].lower() for a in actions if ":" in a})
     known = operators()
     problems: list[str] = []
     for operator, tests in conditions.items():
@@ -105,16 +104,43 @@ def condition_problems(conditions: Mapping[str, Mapping[str, Any]], actions: Seq
         if not tests:
             problems.append(f"{operator}: no condition key")
         for key, value in tests.items():
-            problems += _key_problems(operator, qualifier, family, key, value, services)
+            problems += _key_problems(operator, qualifier, family, key, value, actions, if_exists)
     return problems
 
 
-def _key_problems(operator: str, qualifier: str, family: str, key: str, value: Any, services: Sequence[str]) -> list[str]:
+def _actions_without(key: str, actions: Sequence[str]) -> list[str]:
+    """The actions of ``actions`` whose requests never carry the service key ``key``: for them the
+    condition could never hold (the Service Authorization Reference lists each action's keys)."""
+    from mwaaform.iam.grants import _db
+
+    missing = []
+    for action in actions:
+        service, _, name = action.partition(":")
+        if service.lower() != key.split(":", 1)[0].lower():
+            missing.append(action)
+            continue
+        data = _db().service_data(service.lower())
+        privilege = data["privileges"].get(data["privileges_lower_name"].get(name.lower(), ""), {})
+        keys = {k for entry in privilege.get("resource_types", {}).values() for k in entry.get("condition_keys", [])}
+        # Keys of the resource types the action takes apply too.
+        for type_name in privilege.get("resource_types", {}):
+            keys |= set(data["resources"].get(type_name, {}).get("condition_keys", []))
+        if _match_template(key, keys) is None:
+            missing.append(action)
+    return missing
+
+
+def _key_problems(operator: str, qualifier: str, family: str, key: str, value: Any, actions: Sequence[str], if_exists: bool) -> list[str]:
+    services = sorted({a.split(":", 1)[0].lower() for a in actions if ":" in a})
     value_type, problem = key_type(key, services)
     if problem:
         return [problem]
     assert value_type is not None
     problems = []
+    if not key.lower().startswith("aws:") and not if_exists:  # IfExists: holds where the key is absent
+        missing = _actions_without(key, actions)
+        if missing:
+            problems.append(f"{key} is not in the requests of {', '.join(missing)}: the condition could never hold for them")
     if family != "Null":
         allowed = _data()["compatible"].get(value_type, [value_type])
         if family not in allowed:

@@ -57,6 +57,14 @@ def test_invalid_conditions(conditions, expected):
     assert len(problems) == 1 and expected in problems[0], problems
 
 
+def test_a_key_some_actions_lack_needs_if_exists():
+    actions = ["s3:ListBucket", "s3:GetObject"]
+    assert condition_problems({"StringLike": {"s3:prefix": "reports/*"}}, actions) == [
+        "s3:prefix is not in the requests of s3:GetObject: the condition could never hold for them"
+    ]
+    assert condition_problems({"StringLikeIfExists": {"s3:prefix": "reports/*"}}, actions) == []
+
+
 def test_compiled_values_are_iam_strings():
     assert compile_condition({"Bool": {"aws:SecureTransport": True}, "NumericLessThan": {"s3:max-keys": 10, "s3:other": ["a", "b"]}}) == {
         "Bool": {"aws:SecureTransport": "true"},
