@@ -119,7 +119,9 @@ def test_the_key_owner_is_told_what_to_add(brought):
     key = plan.outputs["sample-dev"]["owner_requirements"]["key"]
     assert key["key_arn"] == KEY
     statements = {s["Sid"]: s for s in key["key_policy_statements"]["Statement"]}
-    assert set(statements) == {"MwaaExecutionRoleUse", "CloudWatchLogsUse", "DeployerCreatesGrantsForMwaa", "CloudWatchAlarmsPublish"}
+    assert set(statements) == {
+        "MwaaExecutionRoleUse", "CloudWatchLogsUse", "DeployerCreatesGrantsForMwaa", "DeployerDescribesKey", "CloudWatchAlarmsPublish"
+    }  # no DeployerUploadsFiles: nothing is uploaded to a brought bucket
     role = statements["MwaaExecutionRoleUse"]["Condition"]["ArnEquals"]["aws:PrincipalArn"]
     assert role == plan.one("aws:iam/role:Role").outputs["arn"]
     logs = statements["CloudWatchLogsUse"]["Condition"]["StringEquals"]["kms:EncryptionContext:aws:logs:arn"]
@@ -153,3 +155,15 @@ def test_a_brought_role_is_not_created_and_its_policy_is_printed(brought_role):
     for document in required["policies"]:
         assert lint(document) == []
     assert lint(required["trust_policy"], trust=True) == []
+
+
+def test_a_brought_key_over_a_created_bucket_lets_the_deployer_upload(write_spec, tmp_path):
+    (tmp_path / "requirements.txt").write_text("boto3\n")
+    _, plan = plan_of(write_spec, MINIMAL + f"    encryption: {{key_arn: \"{KEY}\"}}\n    requirements: requirements.txt\n")
+    assert plan.one("aws:s3/bucket:Bucket")
+    rules = plan.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"]
+    assert rules[0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == KEY
+    document = plan.outputs["sample-dev"]["owner_requirements"]["key"]["key_policy_statements"]
+    upload = {s["Sid"]: s for s in document["Statement"]}["DeployerUploadsFiles"]
+    assert upload["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+    assert lint(document, trust=True) == []

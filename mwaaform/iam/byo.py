@@ -38,6 +38,8 @@ def key_owner_statements(
     """
     root = f"arn:aws:iam::{account_id}:root"
     logs = log_group_names(resolved.env)
+    # The deploying principal: the spec's deploy role, else anyone the account's IAM allows.
+    deployer = {"ArnEquals": {"aws:PrincipalArn": deployer_arn}} if deployer_arn else {}
     statements: list[dict[str, Any]] = [
         {
             "Sid": "MwaaExecutionRoleUse",
@@ -73,12 +75,30 @@ def key_owner_statements(
             "Principal": {"AWS": root},
             "Action": "kms:CreateGrant",
             "Resource": "*",
-            "Condition": {
-                "Bool": {"kms:GrantIsForAWSResource": "true"},
-                **({"ArnEquals": {"aws:PrincipalArn": deployer_arn}} if deployer_arn else {}),
-            },
+            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}, **deployer},
+        },
+        {
+            "Sid": "DeployerDescribesKey",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            **({"Condition": deployer} if deployer else {}),
         },
     ]
+    if resolved.uploads:
+        # mwaaform uploads the environment's files into the bucket it creates, encrypted with the key
+        # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms).
+        statements.append(
+            {
+                "Sid": "DeployerUploadsFiles",
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}, **deployer},
+            }
+        )
     if alarm_arn_prefix:
         # The alarm topic mwaaform creates is encrypted with the key; CloudWatch publishes to it
         # (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
