@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mwaaform.iam.documents import VERSION, Document, execution_role_policy, trust_policy
+from mwaaform.iam.documents import VERSION, Document, execution_role_policy, key_policy, trust_policy
 from mwaaform.naming import log_group_names
 from mwaaform.resolve import Resolved
 
@@ -100,21 +100,10 @@ def key_owner_statements(
             }
         )
     if alarm_arn_prefix:
-        # The alarm topic mwaaform creates is encrypted with the key; CloudWatch publishes to it
-        # (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
-        statements.append(
-            {
-                "Sid": "CloudWatchAlarmsPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": f"{alarm_arn_prefix}*"},
-                },
-            }
-        )
+        # The alarm topic mwaaform creates is encrypted with the key: the same statement a key of
+        # mwaaform's own carries (see key_policy), one source for both.
+        created = key_policy(account_id, region, cloudwatch_alarm_prefix=alarm_arn_prefix)["Statement"]
+        statements += [s for s in created if s["Sid"] == "CloudWatchAlarmsPublish"]
     return {"Version": VERSION, "Statement": statements}
 
 
