@@ -27,6 +27,8 @@ class ExecutionRoleArgs:
     extra_policies: Sequence[tuple[str, str]] = field(default_factory=tuple)
     # Existing managed policies (ARNs) attached as they are (access.managed_policies).
     managed_policy_arns: Sequence[str] = ()
+    # The only folder of the bucket whose objects the role may read (None: the whole bucket).
+    object_prefix: str | None = None
 
 
 class ExecutionRole(pulumi.ComponentResource):
@@ -47,7 +49,7 @@ class ExecutionRole(pulumi.ComponentResource):
             opts=child,
         )
         base = pulumi.Output.from_input(args.kms_key_arn).apply(
-            lambda key_arn: json.dumps(execution_role_policy(env, account, region, args.bucket_name, key_arn), sort_keys=True)
+            lambda key_arn: json.dumps(execution_role_policy(env, account, region, args.bucket_name, key_arn, args.object_prefix), sort_keys=True)
         )
         attachments = []
         for purpose, document in [("base", base), *args.extra_policies]:

@@ -46,6 +46,8 @@ class Resolved:
     # The execution role's ARN: the brought one, or the one the created role will have.
     role_arn: str = ""
     managed_policies: tuple[str, ...] = ()
+    # The only folder of the bucket the execution role may read objects from (a brought, shared bucket).
+    object_prefix: str | None = None
 
     @property
     def bucket_arn(self) -> str:
@@ -97,4 +99,5 @@ def resolve(env: Environment, account: Account) -> Resolved:
         create_role=create_role,
         role_arn=arn,
         managed_policies=tuple(env.access.managed_policies),
+        object_prefix=env.bucket.prefix if env.bucket is not None else None,
     )

@@ -249,6 +249,7 @@ def _role(ctx: Context, env: Environment, resolved: Resolved, key_arn: pulumi.In
             kms_key_arn=key_arn,
             tags=environment_tags(env),
             managed_policy_arns=list(resolved.managed_policies),
+            object_prefix=resolved.object_prefix,
             permissions_boundary_arn=account.permissions_boundary_arn,
             path=account.role_path,
             extra_policies=[(f"grants-{index + 1}", json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],

@@ -234,6 +234,7 @@ def test_the_partner_stack_brings_its_key_and_bucket(plans):
     (base,) = [json.loads(p.inputs["policy"]) for p in plan.of_type("aws:iam/policy:Policy")]
     statements = {s["Sid"]: s for s in base["Statement"]}
     assert statements["UseEnvironmentKey"]["Resource"] == key
-    assert statements["ReadDagBucket"]["Resource"] == [bucket, f"{bucket}/*"]
+    # The role reads only the environment's folder of the shared bucket (bucket.prefix).
+    assert statements["ReadDagBucket"]["Resource"] == [bucket, f"{bucket}/partner-stage/*"]
     assert {g.inputs["kmsKeyId"] for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup")} == {key}
     assert plan.outputs["partner-stage"]["owner_requirements"]["key"]["key_arn"] == key

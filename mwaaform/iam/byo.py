@@ -115,5 +115,8 @@ def role_owner_policies(
     return {
         "role_arn": resolved.role_arn,
         "trust_policy": trust_policy(resolved.env, account_id, region),
-        "policies": [execution_role_policy(resolved.env, account_id, region, resolved.bucket_name, key_arn), *grants],
+        "policies": [
+            execution_role_policy(resolved.env, account_id, region, resolved.bucket_name, key_arn, resolved.object_prefix),
+            *grants,
+        ],
     }

@@ -105,10 +105,16 @@ class ExistingBucket(SpecModel):
     """A DAG bucket that already exists (fed by an artifact pipeline); mwaaform creates no bucket.
 
     MWAA requires it in the stack's region, versioned, with all public access blocked. The
-    environment's `dag_path` is the DAG folder in it; the execution role may read the whole bucket.
+    environment's `dag_path` is the DAG folder in it; the execution role may read the whole bucket,
+    or with `prefix` only the objects under that folder.
     """
 
     name: BucketName = Field(description="Bucket name, or its ARN `arn:aws:s3:::NAME`.")
+    prefix: Annotated[str, StringConstraints(pattern=r"^[\w.\-]+(/[\w.\-]+)*$", max_length=512)] | None = Field(
+        default=None,
+        description="The folder of a shared bucket this environment owns (no leading or trailing '/'): the execution "
+        "role reads only objects under it, so `dag_path` and the object keys below must be in it.",
+    )
     requirements: ObjectRef | None = Field(default=None, description="requirements.txt already in the bucket.")
     plugins: ObjectRef | None = Field(default=None, description="plugins.zip already in the bucket.")
     startup_script: ObjectRef | None = Field(default=None, description="Startup shell script already in the bucket.")

@@ -293,6 +293,21 @@ def brought_bucket_has_no_local_files(spec: StackSpec, ctx: RuleContext) -> Iter
                 )
 
 
+def brought_bucket_prefix_holds_everything(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """With bucket.prefix the role reads only that folder: the DAGs and every object MWAA loads must be in it."""
+    for loc, env in _envs(spec):
+        if env.bucket is None or env.bucket.prefix is None:
+            continue
+        folder = env.bucket.prefix + "/"
+        if not env.dag_path.strip("/").startswith(folder):
+            yield Issue((*loc, "dag_path"), f"dag_path {env.dag_path!r} is outside bucket.prefix {env.bucket.prefix!r}: "
+                        f"the execution role could not read it (e.g. {folder}dags)")
+        for field in ("requirements", "plugins", "startup_script"):
+            ref = getattr(env.bucket, field)
+            if ref is not None and not ref.key.startswith(folder):
+                yield Issue((*loc, "bucket", field, "key"), f"{ref.key!r} is outside bucket.prefix {env.bucket.prefix!r}: the execution role could not read it")
+
+
 def brought_role_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """MWAA passes an execution role of the environment's own account; a brought role's policies are its owner's."""
     for loc, env in _envs(spec):
@@ -373,6 +388,7 @@ RULES: tuple[Rule, ...] = (
     grants_fit,
     brought_key_fits,
     brought_bucket_has_no_local_files,
+    brought_bucket_prefix_holds_everything,
     brought_role_fits,
     managed_policies_fit,
     ingress_needs_a_private_endpoint,

@@ -164,3 +164,16 @@ def test_managed_network_extra_security_groups(write_spec):
     assert found[:2] == (12, "network.managed.security_group_ids") and "more than once" in found[2]
     (found,) = groups("[sg-00000001, sg-00000002, sg-00000003, sg-00000004, sg-00000005]")
     assert "at most 4" in found[2]
+
+
+def test_a_bucket_prefix_must_hold_the_dags_and_objects(write_spec):
+    base = MINIMAL + "    bucket:\n      name: artifacts-bucket\n      prefix: team-a\n"
+    assert diagnostics(write_spec(base + "      requirements: {key: team-a/requirements.txt, version: v1}\n    dag_path: team-a/dags\n")) == []
+    found = diagnostics(write_spec(base + "      requirements: {key: team-b/requirements.txt, version: v1}\n    dag_path: dags\n"))
+    assert [(line, path) for line, path, _ in found] == [
+        (FIRST_ENV_FIELD + 3, "environments[0].bucket.requirements.key"),
+        (FIRST_ENV_FIELD + 4, "environments[0].dag_path"),
+    ]
+    assert "outside bucket.prefix 'team-a'" in found[0][2] and "outside bucket.prefix 'team-a'" in found[1][2]
+    (bad,) = diagnostics(write_spec(MINIMAL + "    bucket: {name: artifacts-bucket, prefix: /team-a/}\n"))
+    assert bad[1] == "environments[0].bucket.prefix"
