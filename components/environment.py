@@ -40,7 +40,7 @@ class AirflowEnvironmentArgs:
     schedulers: int
     min_webservers: int
     max_webservers: int
-    webserver_access_mode: str  # PRIVATE_ONLY | PUBLIC_ONLY
+    webserver_access_mode: str  # PRIVATE_ONLY | PUBLIC_ONLY | PUBLIC_AND_PRIVATE
     endpoint_management: str  # SERVICE | CUSTOMER
     execution_role_arn: pulumi.Input[str]
     source_bucket_arn: pulumi.Input[str]
@@ -55,6 +55,7 @@ class AirflowEnvironmentArgs:
     plugins: S3Object | None = None
     startup_script: S3Object | None = None
     weekly_maintenance_window_start: str | None = None
+    worker_replacement_strategy: str | None = None  # FORCED | GRACEFUL; None: MWAA's default
     # Resources that must exist first: the log groups (so MWAA does not create them without
     # retention) and, without internet, the VPC endpoints MWAA needs while it creates.
     depends_on: Sequence[pulumi.Resource] = ()
@@ -101,6 +102,7 @@ class AirflowEnvironment(pulumi.ComponentResource):
             },
             airflow_configuration_options=dict(args.airflow_configuration_options) or None,
             weekly_maintenance_window_start=args.weekly_maintenance_window_start,
+            worker_replacement_strategy=args.worker_replacement_strategy,
             tags=with_name(args.name, args.tags),
             **files,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect),

@@ -25,6 +25,10 @@ class ExecutionRoleArgs:
     path: str = "/"
     # (purpose, policy JSON) of each extra managed policy: the compiled grants.
     extra_policies: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    # Existing managed policies (ARNs) attached as they are (access.managed_policies).
+    managed_policy_arns: Sequence[str] = ()
+    # The only folder of the bucket whose objects the role may read (None: the whole bucket).
+    object_prefix: str | None = None
 
 
 class ExecutionRole(pulumi.ComponentResource):
@@ -45,7 +49,7 @@ class ExecutionRole(pulumi.ComponentResource):
             opts=child,
         )
         base = pulumi.Output.from_input(args.kms_key_arn).apply(
-            lambda key_arn: json.dumps(execution_role_policy(env, account, region, args.bucket_name, key_arn), sort_keys=True)
+            lambda key_arn: json.dumps(execution_role_policy(env, account, region, args.bucket_name, key_arn, args.object_prefix), sort_keys=True)
         )
         attachments = []
         for purpose, document in [("base", base), *args.extra_policies]:
@@ -60,6 +64,10 @@ class ExecutionRole(pulumi.ComponentResource):
             )
             attachments.append(
                 aws.iam.RolePolicyAttachment(f"{name}-{purpose}", role=role.name, policy_arn=policy.arn, opts=child)
+            )
+        for arn in args.managed_policy_arns:
+            attachments.append(
+                aws.iam.RolePolicyAttachment(f"{name}-{naming.attachment_suffix(arn)}", role=role.name, policy_arn=arn, opts=child)
             )
         # The ARN resolves only once every policy is attached: MWAA checks the role's permissions
         # while it creates the environment, so the environment must wait for them.

@@ -48,6 +48,12 @@ def policy_name(env: str, region: str, purpose: str) -> str:
     return name if len(name) <= POLICY_MAX else _fit(f"mwaa-{env}", _digest(env, region, purpose), POLICY_MAX)
 
 
+def attachment_suffix(policy_arn: str) -> str:
+    """Logical-name suffix of an attached managed policy: its name plus a digest of the whole ARN,
+    so reordering the list renames nothing and two policies of one name never collide."""
+    return f"managed-{_slug(policy_arn.rsplit('/', 1)[-1])[:40]}-{_digest(policy_arn)}"
+
+
 def key_alias(env: str) -> str:
     return f"alias/mwaaform/{env}"
 

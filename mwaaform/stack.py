@@ -17,6 +17,7 @@ from components.alarms import EnvironmentAlarms, EnvironmentAlarmsArgs
 from components.bucket import DagBucket, DagBucketArgs
 from components.environment import AirflowEnvironment, AirflowEnvironmentArgs, LogSetting, S3Object
 from components.flow_logs import FlowLogs, FlowLogsArgs
+from components.ingress import WebserverIngress, WebserverIngressArgs
 from components.key import Key, KeyArgs
 from components.logs import LogGroups, LogGroupsArgs
 from components.network import ExistingNetworkArgs, ManagedNetworkArgs, Network, NetworkArgs
@@ -25,7 +26,9 @@ from mwaaform import naming
 from mwaaform.alarms import alarm_arn_prefix, alarm_definitions
 from mwaaform.cost.assumptions import OUTPUT as COST_OUTPUT, recorded_assumptions
 from mwaaform.cost.egress import EgressDecision, resolve_egress
+from mwaaform.iam.byo import key_owner_statements, role_owner_policies
 from mwaaform.iam.grants import compile_grants
+from mwaaform.resolve import Resolved, resolve
 from mwaaform.spec.models import Environment, StackSpec
 from mwaaform.tags import stack_tags
 
@@ -37,8 +40,9 @@ LOG_KEYS = {
     "webserver": "webserver_logs",
     "worker": "worker_logs",
 }
-# Where each local file lands in the DAG bucket (MWAA reads them from these keys).
-UPLOAD_KEYS = {"requirements": "requirements.txt", "plugins": "plugins.zip", "startup_script": "startup.sh"}
+# spec webserver_access -> MWAA WebserverAccessMode
+# https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+WEBSERVER_ACCESS_MODES = {"private": "PRIVATE_ONLY", "public": "PUBLIC_ONLY", "public_and_private": "PUBLIC_AND_PRIVATE"}
 
 
 @dataclass(frozen=True)
@@ -157,9 +161,10 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
 
 
 def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
-    """Everything of one environment, in the order AWS needs it."""
-    key = _key(ctx, env)
-    key_arn = key.arn if key else None
+    """Everything of one environment, in the order AWS needs it; only what it does not bring."""
+    resolved = resolve(env, ctx.spec.account)
+    key = _key(ctx, env, resolved)
+    key_arn = key.arn if key else resolved.brought_key_arn
     logs = LogGroups(
         f"{env.name}-logs",
         LogGroupsArgs(
@@ -171,17 +176,35 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
         ),
         ctx.opts,
     )
-    bucket_name = naming.bucket_name(env.name, ctx.spec.account.id, ctx.spec.account.region)
-    bucket = _bucket(ctx, env, bucket_name, key_arn)
-    role = _role(ctx, env, bucket_name, key_arn)
-    environment = _airflow(ctx, env, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
+    _webserver_ingress(ctx, env)
+    bucket = _bucket(ctx, env, resolved, key_arn)
+    role = _role(ctx, env, resolved, key_arn)
+    environment = _airflow(ctx, env, resolved, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
     alarms = _alarms(ctx, env, key_arn, environment)
-    _export(ctx, env, environment, bucket, role, logs, alarms)
+    _export(ctx, env, resolved, key_arn, environment, role, logs, alarms)
     return environment
 
 
-def _key(ctx: Context, env: Environment) -> Key | None:
-    if env.encryption.key != "customer_managed":
+def _webserver_ingress(ctx: Context, env: Environment) -> WebserverIngress | None:
+    ingress = env.webserver_ingress
+    if not (ingress.cidrs or ingress.prefix_lists or ingress.security_groups):
+        return None
+    return WebserverIngress(
+        f"{env.name}-webserver-ingress",
+        WebserverIngressArgs(
+            env_name=env.name,
+            # The environment's own group (first): it guards the web server's VPC endpoint.
+            security_group_id=ctx.network.security_group_ids[env.name][0],
+            cidrs=list(ingress.cidrs),
+            prefix_lists=list(ingress.prefix_lists),
+            security_groups=list(ingress.security_groups),
+        ),
+        ctx.opts,
+    )
+
+
+def _key(ctx: Context, env: Environment, resolved: Resolved) -> Key | None:
+    if not resolved.create_key:  # AWS-owned, or brought (encryption.key_arn)
         return None
     account = ctx.spec.account
     return Key(
@@ -202,15 +225,16 @@ def _key(ctx: Context, env: Environment) -> Key | None:
     )
 
 
-def _bucket(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Output[str] | None) -> DagBucket:
-    # Each local file the environment names, under the key MWAA reads it from.
-    uploads = {UPLOAD_KEYS[field]: getattr(env, field) for field in UPLOAD_KEYS if getattr(env, field)}
+def _bucket(ctx: Context, env: Environment, resolved: Resolved, key_arn: pulumi.Input[str] | None) -> DagBucket | None:
+    if not resolved.create_bucket:  # brought (bucket): its settings and objects are its owner's
+        return None
     return DagBucket(
         f"{env.name}-bucket",
         DagBucketArgs(
-            bucket_name=bucket_name,
+            bucket_name=resolved.bucket_name,
             kms_key_arn=key_arn,
-            files={key: _local(ctx, path) for key, path in uploads.items()},
+            # Each local file the environment names, under the key MWAA reads it from.
+            files={key: _local(ctx, path) for key, path in resolved.uploads.items()},
             tags=environment_tags(env),
             protect=env.deletion_protection,
         ),
@@ -218,7 +242,9 @@ def _bucket(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Ou
     )
 
 
-def _role(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Output[str] | None) -> ExecutionRole:
+def _role(ctx: Context, env: Environment, resolved: Resolved, key_arn: pulumi.Input[str] | None) -> ExecutionRole | None:
+    if not resolved.create_role:  # brought (execution_role_arn): the plan prints what it must carry
+        return None
     account = ctx.spec.account
     grants = compile_grants(env.access, env=env.name, account_id=account.id, region=account.region)
     return ExecutionRole(
@@ -227,9 +253,11 @@ def _role(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Outp
             env_name=env.name,
             account_id=account.id,
             region=account.region,
-            bucket_name=bucket_name,
+            bucket_name=resolved.bucket_name,
             kms_key_arn=key_arn,
             tags=environment_tags(env),
+            managed_policy_arns=list(resolved.managed_policies),
+            object_prefix=resolved.object_prefix,
             permissions_boundary_arn=account.permissions_boundary_arn,
             path=account.role_path,
             extra_policies=[(f"grants-{index + 1}", json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
@@ -241,16 +269,19 @@ def _role(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Outp
 def _airflow(
     ctx: Context,
     env: Environment,
-    key_arn: pulumi.Output[str] | None,
-    bucket: DagBucket,
-    role: ExecutionRole,
+    resolved: Resolved,
+    key_arn: pulumi.Input[str] | None,
+    bucket: DagBucket | None,
+    role: ExecutionRole | None,
     depends_on: list[pulumi.Resource],
 ) -> AirflowEnvironment:
     def s3_object(field: str) -> S3Object | None:
-        key_name = UPLOAD_KEYS[field]
-        if key_name not in bucket.object_versions:  # the spec names no such file
+        ref = resolved.objects.get(field)
+        if ref is None:  # the spec names no such file
             return None
-        return S3Object(path=key_name, version=bucket.object_versions[key_name])
+        # A brought object is pinned by the spec; an uploaded file by the version the upload made.
+        version = ref.version if ref.version is not None else bucket.object_versions[ref.key]  # type: ignore[union-attr]
+        return S3Object(path=ref.key, version=version)
 
     workers, webservers = env.resolved_workers, env.resolved_webservers
     return AirflowEnvironment(
@@ -264,13 +295,14 @@ def _airflow(
             schedulers=env.resolved_schedulers,
             min_webservers=webservers.min,
             max_webservers=webservers.max,
-            webserver_access_mode={"private": "PRIVATE_ONLY", "public": "PUBLIC_ONLY"}[env.webserver_access],
+            webserver_access_mode=WEBSERVER_ACCESS_MODES[env.webserver_access],
+            worker_replacement_strategy=env.worker_replacement_strategy.upper() if env.worker_replacement_strategy else None,
             endpoint_management=env.endpoint_management.upper(),
-            execution_role_arn=role.arn,
-            source_bucket_arn=bucket.arn,
+            execution_role_arn=role.arn if role else resolved.role_arn,
+            source_bucket_arn=bucket.arn if bucket else resolved.bucket_arn,
             dag_s3_path=env.dag_path,
             subnet_ids=ctx.network.private_subnet_ids[:2],
-            security_group_ids=ctx.network.security_group_ids[env.name],
+            security_group_ids=_security_groups(ctx, env),
             logging={
                 LOG_KEYS[section]: LogSetting(enabled=module.enabled, log_level=module.level)
                 for section, module in _log_modules(env)
@@ -316,27 +348,65 @@ def _alarms(
 def _export(
     ctx: Context,
     env: Environment,
+    resolved: Resolved,
+    key_arn: pulumi.Input[str] | None,
     environment: AirflowEnvironment,
-    bucket: DagBucket,
-    role: ExecutionRole,
+    role: ExecutionRole | None,
     logs: LogGroups,
     alarms: EnvironmentAlarms | None,
 ) -> None:
     outputs: dict[str, object] = {
         "arn": environment.arn,
         "webserver_url": environment.webserver_url,
-        "execution_role_arn": role.arn,
-        "bucket": bucket.bucket_name,
+        "execution_role_arn": role.arn if role else resolved.role_arn,
+        "bucket": resolved.bucket_name,
         "log_groups": logs.names,
-        "security_group_ids": ctx.network.security_group_ids[env.name],
+        "security_group_ids": _security_groups(ctx, env),
     }
     if alarms:
         outputs["alarm_topic_arn"] = alarms.topic_arn
+    requirements = _owner_requirements(ctx, env, resolved, key_arn)
+    if requirements:
+        outputs["owner_requirements"] = requirements
+    if env.webserver_access != "public":
+        # The private web server's endpoint service: where a load balancer or another VPC connects.
+        outputs["webserver_vpc_endpoint_service"] = environment.webserver_vpc_endpoint_service
     if env.endpoint_management == "customer":
         # The VPC owner creates endpoints to these services; the environment stays PENDING until then.
         outputs["database_vpc_endpoint_service"] = environment.database_vpc_endpoint_service
-        outputs["webserver_vpc_endpoint_service"] = environment.webserver_vpc_endpoint_service
     pulumi.export(env.name, outputs)
+
+
+def _security_groups(ctx: Context, env: Environment) -> list[pulumi.Input[str]]:
+    """The environment's own group, the existing network's extra groups, and a managed network's extra groups."""
+    managed = ctx.spec.network.managed
+    extra = list(managed.security_group_ids) if managed else []
+    return [*ctx.network.security_group_ids[env.name], *extra]
+
+
+def _owner_requirements(ctx: Context, env: Environment, resolved: Resolved, key_arn: pulumi.Input[str] | None) -> dict[str, object]:
+    """What the owners of a brought key or role must add, exported with the environment
+    (``pulumi stack output``) and printed by ``mwaaform plan`` from the recorded outputs."""
+    account = ctx.spec.account
+    requirements: dict[str, object] = {}
+    if resolved.brought_key_arn is not None:
+        created_topic = env.alarms.enabled and env.alarms.topic_arn is None
+        requirements["key"] = {
+            "key_arn": resolved.brought_key_arn,
+            "key_policy_statements": key_owner_statements(
+                resolved,
+                account_id=account.id,
+                region=account.region,
+                deployer_arn=account.deploy_role_arn,
+                alarm_arn_prefix=alarm_arn_prefix(env.name, account.id, account.region) if created_topic else None,
+            ),
+        }
+    if not resolved.create_role:
+        grants = compile_grants(env.access, env=env.name, account_id=account.id, region=account.region)
+        requirements["execution_role"] = pulumi.Output.from_input(key_arn).apply(
+            lambda arn: role_owner_policies(resolved, account_id=account.id, region=account.region, key_arn=arn, grants=grants)
+        )
+    return requirements
 
 
 def _log_modules(env: Environment):

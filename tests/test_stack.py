@@ -222,3 +222,19 @@ def test_flow_logs_are_encrypted_when_the_environments_use_customer_keys(plans):
     # The key lets CloudWatch Logs use it for this account's log groups.
     sids = {s["Sid"] for s in json.loads(key.inputs["policy"])["Statement"]}
     assert "CloudWatchLogsUse" in sids
+
+
+def test_the_partner_stack_brings_its_key_and_bucket(plans):
+    plan = plans["partner-eu"]
+    key = "arn:aws:kms:eu-central-1:999988887777:key/2f6c1a0e-8d3b-4c57-9e41-7a5b0c3d2e19"
+    bucket = "arn:aws:s3:::partner-integrations-airflow-eu-central-1"
+    assert not [r for r in plan.resources if r.type.startswith(("aws:kms/", "aws:s3/"))]
+    env = plan.one(MWAA).inputs
+    assert (env["kmsKey"], env["sourceBucketArn"]) == (key, bucket)
+    (base,) = [json.loads(p.inputs["policy"]) for p in plan.of_type("aws:iam/policy:Policy")]
+    statements = {s["Sid"]: s for s in base["Statement"]}
+    assert statements["UseEnvironmentKey"]["Resource"] == key
+    # The role reads only the environment's folder of the shared bucket (bucket.prefix).
+    assert statements["ReadDagBucket"]["Resource"] == [bucket, f"{bucket}/partner-stage/*"]
+    assert {g.inputs["kmsKeyId"] for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup")} == {key}
+    assert plan.outputs["partner-stage"]["owner_requirements"]["key"]["key_arn"] == key

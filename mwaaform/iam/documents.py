@@ -42,9 +42,15 @@ def trust_policy(env: str, account_id: str, region: str) -> Document:
     return service_trust_policy("MwaaAssumeRole", MWAA_PRINCIPALS, account_id, environment_arn(env, account_id, region))
 
 
-def execution_role_policy(env: str, account_id: str, region: str, bucket: str, kms_key_arn: str | None) -> Document:
-    """The documented least-privilege execution role policy, for either key variant."""
-    bucket_arns = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+def execution_role_policy(
+    env: str, account_id: str, region: str, bucket: str, kms_key_arn: str | None, object_prefix: str | None = None
+) -> Document:
+    """The documented least-privilege execution role policy, for either key variant.
+
+    ``object_prefix``: the folder of a shared bucket the environment owns; its objects are the
+    only ones the role may read (the bucket itself stays readable and listable, as MWAA checks it)."""
+    objects = f"arn:aws:s3:::{bucket}/{object_prefix}/*" if object_prefix else f"arn:aws:s3:::{bucket}/*"
+    bucket_arns = [f"arn:aws:s3:::{bucket}", objects]
     statements: list[dict[str, Any]] = [
         {"Sid": "PublishMetrics", "Effect": "Allow", "Action": "airflow:PublishMetrics", "Resource": environment_arn(env, account_id, region)},
         {"Sid": "DenyListAllBuckets", "Effect": "Deny", "Action": "s3:ListAllMyBuckets", "Resource": bucket_arns},

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from mwaaform.iam.conditions import compile_condition
 from mwaaform.iam.documents import VERSION
 
 if TYPE_CHECKING:
@@ -273,7 +274,10 @@ def compile_grants(access: Access, *, env: str, account_id: str, region: str) ->
         statements.append(_statement("AssumeRoles", [ASSUME_ROLE_ACTION], access.assume_roles))
     for raw in access.statements:
         actions = [canonical_action(a) or a for a in raw.actions]
-        statements.append(_statement(f"Raw{_pascal(raw.sid)}", actions, raw.resources))
+        statement = _statement(f"Raw{_pascal(raw.sid)}", actions, raw.resources)
+        if raw.conditions:
+            statement["Condition"] = compile_condition(raw.conditions)
+        statements.append(statement)
     sids = [s["Sid"] for s in statements]
     repeated = sorted({sid for sid in sids if sids.count(sid) > 1})
     if repeated:  # IAM rejects a policy whose Sids repeat; grant names are what make them

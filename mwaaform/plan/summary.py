@@ -20,6 +20,7 @@ def summarize(plan: Plan) -> str:
         name = env.inputs.get("name", env.name)
         lines.append(f"Environment {name}:")
         lines += _permissions(plan, name)
+        lines += _owner_requirements(plan, name)
         lines += _alarms(plan, name)
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -36,6 +37,30 @@ def _permissions(plan: Plan, env: str) -> list[str]:
                 document = json.loads(document)
             lines.append(f"    {policy.inputs.get('name', policy.name)}:")
             lines += [f"      {line}" for line in describe_policy(document or {})]
+    return lines
+
+
+def _owner_requirements(plan: Plan, env: str) -> list[str]:
+    """What the owners of a brought key or execution role must add (the stack exports it as
+    ``<env>.owner_requirements``; the JSON plan's outputs carry the documents to copy)."""
+    outputs = plan.outputs.get(env)
+    requirements = outputs.get("owner_requirements") if isinstance(outputs, dict) else None
+    if not requirements:
+        return []
+    lines: list[str] = []
+    key = requirements.get("key")
+    if key:
+        lines.append(f"  The key owner must add to the key policy of {key['key_arn']}:")
+        lines += [f"    {line}" for line in describe_policy(key["key_policy_statements"])]
+    role = requirements.get("execution_role")
+    if role:
+        lines.append(f"  The execution role {role['role_arn']} is brought; its owner must give it")
+        lines.append("    this trust policy:")
+        lines += [f"      {line}" for line in describe_policy(role["trust_policy"])]
+        for index, policy in enumerate(role["policies"], start=1):
+            lines.append(f"    permission policy {index}:")
+            lines += [f"      {line}" for line in describe_policy(policy)]
+    lines.append(f"  (documents to copy: `pulumi stack output {env} --json`, under owner_requirements)")
     return lines
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Annotated
 
@@ -66,6 +67,18 @@ def _role_arn(value: str) -> str:
     return value
 
 
+def _policy_arn(value: str) -> str:
+    # arn:aws:iam::ACCOUNT_ID:policy/PATH/NAME, or arn:aws:iam::aws:policy/... for AWS managed policies.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+    if not re.match(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/([!-~]+/)*[A-Za-z0-9+=,.@_-]{1,128}$", value):
+        raise ValueError(f"{value!r} is not a managed policy ARN: expected arn:aws:iam::ACCOUNT_ID:policy/NAME")
+    return value
+
+
+# A condition value as YAML writes it: true/false and numbers need no quotes.
+ConditionValue = str | bool | int
+
+
 ReadArn = Annotated[str, AfterValidator(_data_arn("Read"))]
 WriteArn = Annotated[str, AfterValidator(_data_arn("Write"))]
 ListArn = Annotated[str, AfterValidator(_data_arn("List"))]
@@ -73,6 +86,7 @@ TaggingArn = Annotated[str, AfterValidator(_data_arn("Tagging"))]
 Action = Annotated[str, AfterValidator(_action)]
 Resource = Annotated[str, AfterValidator(_resource)]
 RoleArn = Annotated[str, AfterValidator(_role_arn)]
+PolicyArn = Annotated[str, AfterValidator(_policy_arn)]
 
 
 class DataGrant(SpecModel):
@@ -115,6 +129,28 @@ class RawStatement(SpecModel):
     resources: builtins.list[Resource] = Field(
         min_length=1, description="ARNs every action takes; '*' only for actions that support no resource-level permissions."
     )
+    conditions: dict[str, dict[str, ConditionValue | builtins.list[ConditionValue]]] = Field(
+        default_factory=dict,
+        description="IAM condition block, `{operator: {key: value or [values]}}` (e.g. `StringLike: {s3:prefix: [reports/*]}`). "
+        "Operators are IAM's (with `IfExists` and `ForAnyValue:`/`ForAllValues:`); keys are global (`aws:...`) or of "
+        "a service the actions belong to; each operator must suit its key's type and each value the operator's form.",
+    )
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _null_operator(cls, value: object) -> object:
+        # YAML reads a bare `Null:` key as no value; as an operator it can only mean IAM's Null.
+        if isinstance(value, dict) and None in value:
+            return {("Null" if k is None else k): v for k, v in value.items()}
+        return value
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions(cls, value: dict, info: ValidationInfo) -> dict:
+        from mwaaform.iam.conditions import condition_problems
+
+        _raise("; ".join(condition_problems(value, info.data.get("actions", []))) or None)
+        return value
 
 
 class Access(SpecModel):
@@ -124,11 +160,23 @@ class Access(SpecModel):
     secrets: SecretsBackend | None = Field(default=None, description="Use AWS Secrets Manager as the Airflow secrets backend.")
     assume_roles: builtins.list[RoleArn] = Field(default_factory=builtins.list, description="IAM roles the DAGs may assume (sts:AssumeRole).")
     statements: builtins.list[RawStatement] = Field(default_factory=builtins.list, description="Hand-written Allow statements, checked like the rest.")
+    managed_policies: builtins.list[PolicyArn] = Field(
+        default_factory=builtins.list,
+        description="Existing managed policies (of the stack's account, or AWS managed) attached to the execution role "
+        "as they are: their statements are their owner's and are not checked here.",
+    )
 
     @field_validator("data")
     @classmethod
     def _unique_names(cls, value: builtins.list[DataGrant]) -> builtins.list[DataGrant]:
         _raise(_duplicates("data grant names", (g.name for g in value)))
+        return value
+
+    @field_validator("managed_policies")
+    @classmethod
+    def _unique_policies(cls, value: builtins.list[str]) -> builtins.list[str]:
+        repeated = sorted({arn for arn in value if value.count(arn) > 1})
+        _raise(f"managed_policies lists {', '.join(repeated)} more than once" if repeated else None)
         return value
 
     @field_validator("statements")

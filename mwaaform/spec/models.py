@@ -16,6 +16,7 @@ from mwaaform.spec.access import Access
 from mwaaform.spec.alarms import Alarms, FlowLogs
 from mwaaform.spec.base import SpecModel
 from mwaaform.spec.cost import AutoEgress, EnvironmentCost, StackCost
+from mwaaform.spec.existing import ExistingBucket, kms_key_arn
 from mwaaform.spec.values import (
     AirflowVersion,
     DataClassification as Classification,
@@ -46,6 +47,7 @@ SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}([0-9a-
 SecurityGroupId = Annotated[str, StringConstraints(pattern=r"^sg-[0-9a-f]{8}([0-9a-f]{9})?$")]
 TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[\w\s.:/=+\-@]*$")]
 LocalPath = Annotated[str, StringConstraints(min_length=1)]
+PrefixListId = Annotated[str, StringConstraints(pattern=r"^pl-[0-9a-f]{8}([0-9a-f]{9})?$")]
 # The part after com.amazonaws.<region>. of a VPC endpoint service name.
 EndpointName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$", max_length=64)]
 
@@ -76,6 +78,22 @@ def _ipv4_network(value: str) -> str:
 
 
 VpcCidr = Annotated[str, AfterValidator(_ipv4_network)]
+
+
+def _client_network(value: str) -> str:
+    import ipaddress
+
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not an IP network in CIDR notation ({exc})") from None
+    if network.prefixlen == 0:
+        raise ValueError(f"{value} is the whole internet: a private web server is for your networks; "
+                         "use webserver_access public_and_private for internet access with IAM sign-in")
+    return value
+
+
+ClientCidr = Annotated[str, AfterValidator(_client_network)]
 
 # --- account and tags ----------------------------------------------------------------------
 
@@ -132,6 +150,12 @@ class ManagedNetwork(SpecModel):
         description="VPC endpoints for the AWS services the DAGs call, besides the ones MWAA needs "
         "(`secretsmanager`, `sts`, `glue`, ...; `dynamodb` is a free gateway endpoint). Without internet "
         "(`endpoints_only`) every service the `access` grants name needs one; with NAT they keep that traffic off it.",
+    )
+    security_group_ids: Annotated[list[SecurityGroupId], AfterValidator(_unique_items("security_group_ids"))] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Existing security groups of this VPC attached to every environment besides its own "
+        "(MWAA allows 5 in all; one is mwaaform's).",
     )
 
 
@@ -210,14 +234,47 @@ class Logging(SpecModel):
     worker: LogModule = Field(default_factory=LogModule, description="Worker logs.")
 
 
+class WebserverIngress(SpecModel):
+    """Who may reach the private web server: HTTPS (443) from these sources into the environment's
+    security group, which guards the web server's VPC endpoint. Without it only the environment itself can.
+
+    The common ways in: a VPN or Transit Gateway (`cidrs`: the client pool or on-premises ranges routed
+    into the VPC), a bastion host (`security_groups`: its group; tunnel 443 through it), or an internal
+    load balancer in front of the endpoint (`security_groups`: the load balancer's group).
+    The list limits keep the group within its 60 inbound rules (a prefix list counts its maximum entries).
+    https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups"""
+
+    cidrs: Annotated[list[ClientCidr], AfterValidator(_unique_items("cidrs"))] = Field(
+        default_factory=list, max_length=30, description="IPv4 or IPv6 CIDR blocks admitted on 443 (VPN client pools, on-premises ranges)."
+    )
+    prefix_lists: Annotated[list[PrefixListId], AfterValidator(_unique_items("prefix_lists"))] = Field(
+        default_factory=list, max_length=10, description="Managed prefix lists (`pl-...`) admitted on 443 (a landing zone's corporate ranges)."
+    )
+    security_groups: Annotated[list[SecurityGroupId], AfterValidator(_unique_items("security_groups"))] = Field(
+        default_factory=list, max_length=15, description="Security groups (`sg-...`) of the VPC admitted on 443 (a bastion, a load balancer)."
+    )
+
+
 class Encryption(SpecModel):
     """Encryption at rest of the environment, its bucket, logs and alarm topic."""
 
     key: Literal["aws_owned", "customer_managed"] = Field(
         default="aws_owned",
         description="`aws_owned`: AWS-owned keys. `customer_managed`: mwaaform creates a KMS key per environment "
-        "(rotation on) for the environment, bucket, log groups and alarm topic.",
+        "(rotation on) for the environment, bucket, log groups and alarm topic, unless `key_arn` names one.",
     )
+    key_arn: Annotated[str, AfterValidator(kms_key_arn)] | None = Field(
+        default=None,
+        description="An existing customer-managed key (its key ARN, in the stack's region) to use instead of creating "
+        "one; implies `key: customer_managed`. Its owner adds the key-policy statements `mwaaform plan` prints.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _brought_key_is_customer_managed(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("key_arn") is not None and "key" not in data:
+            return {**data, "key": "customer_managed"}
+        return data
 
 
 MaintenanceWindow = Annotated[
@@ -242,8 +299,19 @@ class Environment(SpecModel):
     )
     schedulers: int | None = Field(default=None, ge=1, le=5, description="Schedulers; default 2 (mw1.micro: 1).")
     webservers: WebServers | None = Field(default=None, description="Web server bounds; default 2 and 2 (mw1.micro: 1 and 1).")
-    webserver_access: Literal["private", "public"] = Field(
-        default="private", description="`private`: the Airflow UI is reachable only from the VPC. `public`: from the internet (with IAM sign-in)."
+    webserver_access: Literal["private", "public", "public_and_private"] = Field(
+        default="private",
+        description="`private`: the Airflow UI is reachable only from the VPC (see `webserver_ingress`). `public`: from the "
+        "internet (with IAM sign-in). `public_and_private`: both, a public endpoint and one in the VPC.",
+    )
+    webserver_ingress: WebserverIngress = Field(
+        default_factory=WebserverIngress,
+        description="Who may reach the web server's private endpoint over HTTPS, besides the environment itself.",
+    )
+    worker_replacement_strategy: Literal["forced", "graceful"] | None = Field(
+        default=None,
+        description="How MWAA replaces workers during an update: `graceful` lets running tasks finish first, `forced` "
+        "stops them at once; unset: MWAA's default.",
     )
     endpoint_management: Literal["service", "customer"] = Field(
         default="service",
@@ -252,6 +320,16 @@ class Environment(SpecModel):
     )
     logging: Logging = Field(default_factory=Logging, description="Log types, levels and retention.")
     encryption: Encryption = Field(default_factory=Encryption, description="Encryption at rest.")
+    bucket: ExistingBucket | None = Field(
+        default=None,
+        description="An existing DAG bucket to use instead of creating one (then requirements, plugins and the "
+        "startup script are objects already in it, not local files).",
+    )
+    execution_role_arn: RoleArn | None = Field(
+        default=None,
+        description="An existing execution role (in the stack's account) to use instead of creating one; "
+        "`mwaaform plan` prints the trust and permission policies it must carry.",
+    )
     dag_path: Annotated[str, StringConstraints(pattern=r"^[\w.\-/]+$")] = Field(
         default="dags", description="Folder of the DAG bucket where DAGs are uploaded."
     )

@@ -288,6 +288,111 @@ def reserved_tags(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
             yield Issue(("tags", key), "a tag value is at most 256 characters")
 
 
+# --- bring your own: what an account already has must fit the stack --------------------------
+
+
+def brought_key_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """MWAA, S3 and CloudWatch Logs use a key of the environment's own region; another account's
+    key is allowed (a landing zone's central key) once its key policy admits this account."""
+    from mwaaform.spec.existing import KMS_KEY_ARN
+
+    for loc, env in _envs(spec):
+        arn = env.encryption.key_arn
+        if arn is None:
+            continue
+        where = (*loc, "encryption", "key_arn")
+        if env.encryption.key == "aws_owned":
+            yield Issue(where, "key_arn names a customer-managed key, but encryption.key is aws_owned: set key: customer_managed or drop key_arn")
+        fields = KMS_KEY_ARN.match(arn)
+        assert fields is not None  # the field's type checked the form
+        if fields["region"] != spec.account.region:
+            yield Issue(where, f"key {arn} is in {fields['region']}, but the stack deploys to account.region {spec.account.region}: "
+                        "MWAA needs a key of its own region (a multi-Region key's replica there has an ARN of that region)")
+
+
+def brought_bucket_has_no_local_files(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """mwaaform uploads local files only to a bucket it creates: a brought bucket is its pipeline's."""
+    for loc, env in _envs(spec):
+        if env.bucket is None:
+            continue
+        for field in ("requirements", "plugins", "startup_script"):
+            if getattr(env, field) is not None:
+                yield Issue(
+                    (*loc, field),
+                    f"{field} is a local file, but environment bucket {env.bucket.name!r} is brought and mwaaform uploads "
+                    f"nothing to it: name the object in bucket.{field} (key and version) instead",
+                )
+
+
+def brought_bucket_prefix_holds_everything(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """With bucket.prefix the role reads only that folder: the DAGs and every object MWAA loads must be in it."""
+    for loc, env in _envs(spec):
+        if env.bucket is None or env.bucket.prefix is None:
+            continue
+        folder = env.bucket.prefix + "/"
+        if not env.dag_path.strip("/").startswith(folder):
+            yield Issue((*loc, "dag_path"), f"dag_path {env.dag_path!r} is outside bucket.prefix {env.bucket.prefix!r}: "
+                        f"the execution role could not read it (e.g. {folder}dags)")
+        for field in ("requirements", "plugins", "startup_script"):
+            ref = getattr(env.bucket, field)
+            if ref is not None and not ref.key.startswith(folder):
+                yield Issue((*loc, "bucket", field, "key"), f"{ref.key!r} is outside bucket.prefix {env.bucket.prefix!r}: the execution role could not read it")
+
+
+def brought_role_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """MWAA passes an execution role of the environment's own account; a brought role's policies are its owner's."""
+    for loc, env in _envs(spec):
+        arn = env.execution_role_arn
+        if arn is None:
+            continue
+        account = arn.split(":")[4]
+        if account != spec.account.id:
+            yield Issue((*loc, "execution_role_arn"), f"role {arn} is in account {account}, but the stack deploys to account.id {spec.account.id}: MWAA needs a role of its own account")
+        if env.access.managed_policies:
+            yield Issue(
+                (*loc, "access", "managed_policies"),
+                "managed policies are attached to the execution role mwaaform creates, but execution_role_arn is "
+                "brought: attach them to that role yourself",
+            )
+
+
+def managed_policies_fit(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """Policies of this account or AWS managed ones; and with the base policy and the compiled grants
+    at most IAM's default quota of 10 managed policies per role
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)."""
+    from mwaaform.iam.grants import GrantsTooLarge, compile_grants
+
+    for loc, env in _envs(spec):
+        policies = env.access.managed_policies
+        for index, arn in enumerate(policies):
+            account = arn.split(":")[4]
+            if account not in (spec.account.id, "aws"):
+                yield Issue((*loc, "access", "managed_policies", index),
+                            f"policy {arn} is in account {account}: a role can attach only policies of its own account ({spec.account.id}) or AWS managed ones")
+        if not policies:
+            continue
+        try:
+            grants = compile_grants(env.access, env=env.name, account_id=spec.account.id, region=spec.account.region)
+        except GrantsTooLarge:
+            continue  # reported by grants_fit
+        total = 1 + len(grants) + len(policies)
+        if total > 10:
+            yield Issue((*loc, "access", "managed_policies"),
+                        f"the execution role would have {total} managed policies (the base policy, {len(grants)} of compiled grants "
+                        f"and {len(policies)} listed here), but IAM allows 10 per role by default")
+
+
+def ingress_needs_a_private_endpoint(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    for loc, env in _envs(spec):
+        ingress = env.webserver_ingress
+        if env.webserver_access == "public" and (ingress.cidrs or ingress.prefix_lists or ingress.security_groups):
+            yield Issue(
+                (*loc, "webserver_ingress"),
+                "webserver_ingress admits traffic to the web server's private endpoint, but webserver_access is public "
+                "(no private endpoint): use private or public_and_private, or drop webserver_ingress",
+            )
+
+
 RESERVED_TAGS = {
     "Name": "each resource's own name",
     "Environment": "from each environment's stage",
@@ -314,6 +419,12 @@ RULES: tuple[Rule, ...] = (
     object_tags_fit,
     grant_services_reachable,
     grants_fit,
+    brought_key_fits,
+    brought_bucket_has_no_local_files,
+    brought_bucket_prefix_holds_everything,
+    brought_role_fits,
+    managed_policies_fit,
+    ingress_needs_a_private_endpoint,
 )
 
 

@@ -88,11 +88,11 @@ LOCKED_DEFAULT_SG = {"vpcId": "vpc", "tags": {"Name": "default", "Environment": 
 CASES: dict[str, tuple[str, Change, Change]] = {
     "s3-public-access-block": ("prod-data", edit("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", with_("restrictPublicBuckets", False)), unchanged),
     "s3-bucket-has-public-access-block": ("dev-analytics", remove("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"), unchanged),
-    "s3-bucket-versioning": ("partner-eu", edit("aws:s3/bucketVersioning:BucketVersioning", with_("versioningConfiguration", {"status": "Suspended"})), unchanged),
+    "s3-bucket-versioning": ("prod-data", edit("aws:s3/bucketVersioning:BucketVersioning", with_("versioningConfiguration", {"status": "Suspended"})), unchanged),
     "s3-bucket-encryption": ("prod-data", remove("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"), unchanged),
     "s3-bucket-tls-only": ("dev-analytics", edit("aws:s3/bucketPolicy:BucketPolicy", document_edit("policy", lambda d: {**d, "Statement": []})), unchanged),
     "s3-noncurrent-version-expiration": ("dev-analytics", unchanged, add(LIFECYCLE, "lifecycle", NONCURRENT, {"bucket": BUCKET})),
-    "kms-key-rotation": ("partner-eu", edit("aws:kms/key:Key", with_("enableKeyRotation", False)), unchanged),
+    "kms-key-rotation": ("prod-data", edit("aws:kms/key:Key", with_("enableKeyRotation", False)), unchanged),
     "log-group-retention": ("prod-data", edit("aws:cloudwatch/logGroup:LogGroup", with_("retentionInDays", 30), name="airflow-ingest-prod-Task"), unchanged),
     "iam-no-wildcard-actions": ("dev-analytics", edit("aws:iam/policy:Policy", document_edit("policy", add_statement(
         {"Sid": "Everything", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::x"}))), unchanged),
