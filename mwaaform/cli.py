@@ -51,7 +51,22 @@ def _parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="print the reference of every spec field (docs/spec.md)")
     docs.set_defaults(func=_docs)
+
+    rollout = commands.add_parser("rollout", help="preview and update every stack with Pulumi, in waves by stage (dev first, prod last)")
+    rollout.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    rollout.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
+    rollout.add_argument("--stacks", metavar="A,B", help="only these stacks (comma-separated names)")
+    rollout.add_argument("--dry-run", action="store_true", help="print the waves and the commands; run nothing")
+    rollout.add_argument("--preview-only", action="store_true", help="stop after the previews")
+    rollout.add_argument("--no-preflight", action="store_true", help="skip the live preflight before each wave")
+    rollout.set_defaults(func=_rollout)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _report(result: LoadResult) -> None:
@@ -93,6 +108,21 @@ def _docs(args: argparse.Namespace) -> int:
 
     sys.stdout.write(markdown())
     return 0
+
+
+def _rollout(args: argparse.Namespace) -> int:
+    from mwaaform.rollout.waves import parse_stacks
+
+    names = parse_stacks(args.stacks)
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.rollout.command import rollout_command
+
+    return rollout_command(
+        result.stacks, names=names, parallel=args.parallel, dry=args.dry_run, preview_only=args.preview_only, preflight=not args.no_preflight
+    )
 
 
 if __name__ == "__main__":
