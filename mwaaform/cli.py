@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     rollout.add_argument("--preview-only", action="store_true", help="stop after the previews")
     rollout.add_argument("--no-preflight", action="store_true", help="skip the live preflight before each wave")
     rollout.set_defaults(func=_rollout)
+
+    pipeline = commands.add_parser("pipeline", help="write a CI workflow that runs the rollout's waves as jobs")
+    pipeline.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    pipeline.add_argument("--github-actions", action="store_true", required=True, help="a GitHub Actions workflow (the one CI supported)")
+    pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it; - for stdout")
+    pipeline.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
+    pipeline.set_defaults(func=_pipeline)
     return parser
 
 
@@ -123,6 +130,16 @@ def _rollout(args: argparse.Namespace) -> int:
     return rollout_command(
         result.stacks, names=names, parallel=args.parallel, dry=args.dry_run, preview_only=args.preview_only, preflight=not args.no_preflight
     )
+
+
+def _pipeline(args: argparse.Namespace) -> int:
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.pipeline.command import pipeline_command
+
+    return pipeline_command(result.stacks, out=args.out, parallel=args.parallel)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 
 from mwaaform.spec.loader import LoadedStack, UsageError
 from mwaaform.spec.values import STAGES
@@ -37,13 +38,21 @@ class Target:
         spec = stack.spec
         return cls(
             name=stack.name,
-            spec_path=stack.path.as_posix(),
+            spec_path=_relative(stack.path),
             account=spec.account.id,
             region=spec.account.region,
             stage=spec.stage,
             wave=spec.rollout.wave,
             deploy_role_arn=spec.account.deploy_role_arn,
         )
+
+
+def _relative(path: Path) -> str:
+    """The spec's path from the working folder (the project root) when it is inside it: CI checks out elsewhere."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @dataclass(frozen=True)
