@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it; - for stdout")
     pipeline.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
     pipeline.set_defaults(func=_pipeline)
+
+    preflight = commands.add_parser("preflight", help="check each stack's account with boto3 before a rollout (network, names, keys)")
+    preflight.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    preflight.set_defaults(func=_preflight)
     return parser
 
 
@@ -140,6 +144,16 @@ def _pipeline(args: argparse.Namespace) -> int:
     from mwaaform.pipeline.command import pipeline_command
 
     return pipeline_command(result.stacks, out=args.out, parallel=args.parallel)
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.preflight.command import preflight_command
+
+    return preflight_command(result.stacks)
 
 
 if __name__ == "__main__":
