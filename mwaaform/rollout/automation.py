@@ -86,7 +86,7 @@ class AutomationRunner:
                 result = stack.up(policy_packs=policy, on_output=on_output, on_event=on_event)
                 ok = result.summary.result == "succeeded"
                 return StepResult(ok, dict(result.summary.resource_changes or {}), "" if ok else result.summary.message)
-            except auto.errors.CommandError as exc:
+            except auto.CommandError as exc:
                 log.write(str(exc) + "\n")
                 return StepResult(False, message=_last_error(str(exc)) + f" (log: {self.log_path(target)})")
 

@@ -92,6 +92,8 @@ def run_rollout(
             outcomes.extend(_skipped(wave, runner, events, "an earlier wave failed"))
             continue
         if preflight is not None:
+            for target in wave.targets:
+                events(Event(target.name, "preflight"))
             failures = dict(preflight(wave))
             if failures:
                 for target in wave.targets:

@@ -17,8 +17,11 @@ def target(name: str, stage: str, wave: int = 1) -> Target:
 class FakeRunner:
     """Records every call; ``fail_preview``/``fail_up`` name stacks whose step fails."""
 
-    def __init__(self, fail_preview=(), fail_up=(), delay=0.0, crash=()):
+    def __init__(self, fail_preview=(), fail_up=(), delay=0.0, crash=(), together=()):
         self.calls: list[tuple[str, str]] = []
+        # Stacks that wait for each other before their preview: they are certain to run at once.
+        self.together = set(together)
+        self.barrier = threading.Barrier(len(self.together)) if self.together else None
         self.fail_preview, self.fail_up, self.delay, self.crash = set(fail_preview), set(fail_up), delay, set(crash)
         self.running = 0
         self.most_at_once = 0
@@ -28,11 +31,13 @@ class FakeRunner:
         return f"build/rollout/{t.name}.log"
 
     def _step(self, verb, t, failing):
+        if verb == "preview" and t.name in self.together:
+            self.barrier.wait(timeout=10)
         with self._lock:
             self.calls.append((verb, t.name))
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
-        time.sleep(self.delay)
+        time.sleep(0 if t.name in failing else self.delay)
         with self._lock:
             self.running -= 1
         if t.name in self.crash:
@@ -69,16 +74,16 @@ def test_a_failed_preview_means_no_update_and_later_waves_are_skipped():
 
 def test_stacks_running_alongside_a_failure_finish_and_queued_ones_do_not_start():
     fleet = [target(f"d{i}", "dev") for i in range(4)] + [target("p", "prod")]
-    runner = FakeRunner(fail_up={"d0"}, delay=0.05)
+    runner = FakeRunner(fail_preview={"d0"}, delay=0.2, together={"d0", "d1"})
     outcomes = {o.target.name: o.result for o in run_rollout(plan_waves(fleet), runner, parallel=2)}
-    # d0 and d1 start together; d1 finishes its update although d0 failed; d2, d3 and prod never start.
+    # d0 and d1 start together; d0 fails at once, d1 still finishes its update; d2, d3 and prod never start.
     assert outcomes == {"d0": "failed", "d1": "updated", "d2": "skipped", "d3": "skipped", "p": "skipped"}
     assert runner.most_at_once == 2
 
 
 def test_parallel_bounds_concurrency():
     fleet = [target(f"d{i}", "dev") for i in range(6)]
-    runner = FakeRunner(delay=0.02)
+    runner = FakeRunner(delay=0.02, together={"d0", "d1", "d2"})
     run_rollout(plan_waves(fleet), runner, parallel=3)
     assert runner.most_at_once == 3
 
@@ -137,3 +142,23 @@ def test_progress_prints_a_line_per_event_off_a_terminal(capsys):
     assert [line.split(None, 1)[1] for line in out] == [
         "d1  previewing", "d1  updating", "d1  updated: +3", "d2  previewing", "d2  updating", "d2  updated: +3"
     ]
+
+
+def test_progress_on_a_terminal_keeps_one_status_line_per_stack():
+    import io
+
+    stream = io.StringIO()
+    progress = Progress(stream, ["d1", "d2"], live=True)
+    run_rollout(plan_waves(FLEET[:2]), FakeRunner(), events=progress)
+    # Each event redraws the block: back up two lines, clear and rewrite each stack's line.
+    frames = stream.getvalue().split("\x1b[2F")
+    assert len(frames) == 6
+    assert frames[-1] == "\x1b[2Kd1  updated: +3\n\x1b[2Kd2  updated: +3\n"
+
+
+def test_automation_runner_reports_the_telling_error_line():
+    from mwaaform.rollout.automation import _last_error
+
+    text = "code: 255\nstdout: Previewing update\nstderr: error: preview failed\nerror: 1 mandatory policy violation"
+    assert _last_error(text) == "error: 1 mandatory policy violation"
+    assert _last_error("") == "the Pulumi CLI failed"
