@@ -88,13 +88,16 @@ def test_each_stack_assumes_its_accounts_deploy_role_and_previews_before_up(monk
     assert not any("${{" in r for r in runs)
 
 
-def test_regenerating_for_an_unchanged_fleet_gives_the_same_file(tmp_path):
+def test_regenerating_for_an_unchanged_fleet_gives_the_same_file(tmp_path, capsys, monkeypatch):
+    from mwaaform.cli import main
+
+    monkeypatch.chdir(ROOT)
     out = tmp_path / "wf.yml"
-    first = cli("pipeline", "--github-actions", "environments/", "--out", str(out))
+    assert main(["pipeline", "--github-actions", "environments/", "--out", str(out)]) == 0
     text = out.read_text()
-    again = cli("pipeline", "--github-actions", "environments/prod-data.yaml", "environments/dev-analytics.yaml",
-                "environments/partner-eu.yaml", "--out", str(out))
-    assert first.stdout.startswith("wrote ") and again.stdout.strip() == f"{out}: unchanged"
+    assert main(["pipeline", "--github-actions", "environments/prod-data.yaml", "environments/dev-analytics.yaml",
+                 "environments/partner-eu.yaml", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"wrote {out}", f"{out}: unchanged"]
     assert out.read_text() == text
 
 
