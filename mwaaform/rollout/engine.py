@@ -159,7 +159,3 @@ def _changes_text(changes: Mapping[str, int]) -> str:
     from mwaaform.rollout.report import changes_text
 
     return changes_text(changes)
-
-
-def failed(outcomes: Sequence[Outcome]) -> bool:
-    return any(o.result in ("failed", "skipped") for o in outcomes)
