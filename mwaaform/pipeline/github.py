@@ -99,7 +99,11 @@ def _steps() -> list[dict]:
     return [
         {"uses": "actions/checkout@v4"},
         {"uses": "actions/setup-python@v5", "with": {"python-version": PYTHON_VERSION}},
-        {"name": "Install mwaaform and the policy pack", "run": "python -m pip install . -r policies/requirements.txt"},
+        {
+            # The virtualenv Pulumi.yaml names: the program runs in it, and mwaaform's CLI comes from it.
+            "name": "Install mwaaform",
+            "run": 'python -m venv venv\nvenv/bin/pip install -r requirements.txt\necho "$PWD/venv/bin" >> "$GITHUB_PATH"\n',
+        },
         {"name": "Install the Pulumi CLI", "uses": "pulumi/actions@v6"},
         {
             "name": "Assume the deploy role of ${{ matrix.account }}",

@@ -281,3 +281,14 @@ def test_preflight_command_as_a_user_runs_it(networks, tmp_path, moto_server):
     assert "Traceback" not in done.stderr and done.stderr.strip().endswith("checks failed")
     assert "  FAIL  private subnets" in done.stdout and "fix: MWAA needs private subnets" in done.stdout
     assert "  pass  deploy role" in done.stdout and "  pass  vpc" in done.stdout
+
+
+def test_a_bucket_of_another_account_fails(facts):
+    # moto ignores ExpectedBucketOwner; S3 answers 403 when the bucket is another account's: stubbed.
+    s3 = boto3.client("s3", region_name=REGION, aws_access_key_id="a", aws_secret_access_key="b")
+    stub = Stubber(s3)
+    stub.add_client_error("head_bucket", "403", "Forbidden", 403,
+                          expected_params={"Bucket": facts.buckets[0], "ExpectedBucketOwner": ACCOUNT})
+    with stub:
+        result = checks.buckets(Clients(None, s3, None, None), facts)
+    assert result.status == "fail" and result.detail == f"{facts.buckets[0]} belongs to another account"
