@@ -119,7 +119,18 @@ def render(report: StackReport) -> str:
 
 
 def preflight(stacks: Sequence[LoadedStack], base=None) -> list[StackReport]:
-    return [StackReport(facts, run_checks(facts, base)) for facts in (facts_of(s) for s in stacks)]
+    from mwaaform.plan.run import _user_errors
+
+    reports = []
+    for stack in stacks:
+        try:
+            facts = facts_of(stack)
+        except _user_errors() as exc:  # a stack that cannot be planned cannot be checked either
+            facts = Facts(stack.name, stack.spec.account.id, stack.spec.account.region, stack.spec.account.deploy_role_arn)
+            reports.append(StackReport(facts, [Check("plan", "fail", f"cannot plan the stack: {exc}", f"run `mwaaform plan {stack.path}`")]))
+            continue
+        reports.append(StackReport(facts, run_checks(facts, base)))
+    return reports
 
 
 def preflight_command(stacks: Sequence[LoadedStack]) -> int:

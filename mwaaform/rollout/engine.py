@@ -94,7 +94,10 @@ def run_rollout(
         if preflight is not None:
             for target in wave.targets:
                 events(Event(target.name, "preflight"))
-            failures = dict(preflight(wave))
+            try:
+                failures = dict(preflight(wave))
+            except Exception as exc:  # noqa: BLE001 - a preflight that cannot run stops the rollout, it never passes
+                failures = {t.name: f"could not run: {type(exc).__name__}: {exc}" for t in wave.targets}
             if failures:
                 for target in wave.targets:
                     if target.name in failures:

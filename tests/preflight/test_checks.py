@@ -292,3 +292,20 @@ def test_a_bucket_of_another_account_fails(facts):
     with stub:
         result = checks.buckets(Clients(None, s3, None, None), facts)
     assert result.status == "fail" and result.detail == f"{facts.buckets[0]} belongs to another account"
+
+
+def test_a_stack_that_cannot_be_planned_fails_its_preflight_without_a_traceback(monkeypatch, tmp_path):
+    from mwaaform.preflight import command
+    from tests.conftest import MINIMAL
+
+    path = tmp_path / "unplannable.yaml"
+    path.write_text(MINIMAL)
+    stack = load([path]).stacks[0]
+
+    def missing(_stack):
+        raise FileNotFoundError("files/requirements.txt")
+
+    monkeypatch.setattr(command, "facts_of", missing)
+    [report] = command.preflight([stack])
+    assert [(c.name, c.status) for c in report.checks] == [("plan", "fail")]
+    assert "cannot plan the stack: files/requirements.txt" in report.checks[0].detail

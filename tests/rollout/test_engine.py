@@ -162,3 +162,14 @@ def test_automation_runner_reports_the_telling_error_line():
     text = "code: 255\nstdout: Previewing update\nstderr: error: preview failed\nerror: 1 mandatory policy violation"
     assert _last_error(text) == "error: 1 mandatory policy violation"
     assert _last_error("") == "the Pulumi CLI failed"
+
+
+def test_a_preflight_that_cannot_run_stops_the_rollout():
+    def broken(wave):
+        raise ConnectionError("no route to sts")
+
+    runner = FakeRunner()
+    outcomes = run_rollout(plan_waves(FLEET), runner, preflight=broken)
+    assert runner.calls == []
+    assert [o.result for o in outcomes] == ["failed", "failed", "skipped", "skipped"]
+    assert outcomes[0].message == "preflight: could not run: ConnectionError: no route to sts"
