@@ -9,7 +9,7 @@ from pathlib import Path
 from mwaaform.rollout.engine import Runner, run_rollout
 from mwaaform.rollout.report import Progress, summary_table
 from mwaaform.rollout.waves import Target, Wave, dry_run, plan_waves, select
-from mwaaform.spec.loader import LoadedStack
+from mwaaform.spec.loader import LoadedStack, UsageError
 
 LOG_DIR = Path("build/rollout")
 
@@ -33,7 +33,8 @@ def rollout_command(
         from mwaaform.rollout.automation import AutomationRunner, PulumiMissing
 
         try:
-            runner = AutomationRunner(Path.cwd(), LOG_DIR)
+            project = project_root(Path.cwd())
+            runner = AutomationRunner(project, project / LOG_DIR)
         except PulumiMissing as exc:
             print(f"mwaaform: {exc}", file=sys.stderr)
             return 1
@@ -43,6 +44,14 @@ def rollout_command(
     outcomes = run_rollout(waves, runner, parallel=parallel, preview_only=preview_only, preflight=check, events=progress)
     sys.stdout.write("\n" + summary_table(outcomes))
     return 1 if any(o.result != ("previewed" if preview_only else "updated") for o in outcomes) else 0
+
+
+def project_root(start: Path) -> Path:
+    """The Pulumi project the stacks belong to: the nearest folder holding ``Pulumi.yaml``."""
+    for folder in (start, *start.parents):
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    raise UsageError(f"no Pulumi.yaml in {start} or above it: run rollout inside the mwaaform project")
 
 
 def _preflight(by_name: dict[str, LoadedStack]):

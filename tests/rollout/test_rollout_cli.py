@@ -46,3 +46,12 @@ def test_without_the_pulumi_cli_one_line_with_the_install_link():
         "mwaaform: the Pulumi CLI is not installed (rollout drives it; --dry-run does not need it): "
         "install it from https://www.pulumi.com/docs/iac/download-install/"
     ]
+
+
+def test_rollout_finds_the_pulumi_project_above_the_working_folder(tmp_path):
+    from mwaaform.rollout.command import project_root
+    from mwaaform.spec.loader import UsageError
+
+    assert project_root(ROOT / "environments" / "files") == ROOT
+    with pytest.raises(UsageError, match="no Pulumi.yaml in"):
+        project_root(tmp_path)
