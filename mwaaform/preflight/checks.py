@@ -98,6 +98,12 @@ def subnets(aws: Clients, facts: Facts) -> Check:
     return _pass(name, ", ".join(f"{s} ({found[s]['AvailabilityZone']})" for s in facts.subnets))
 
 
+def _vpc_cidr(aws: Clients, facts: Facts) -> str:
+    """The VPC's primary block (any address, when the VPC is missing: the vpc check reports that)."""
+    vpcs = aws.ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}])["Vpcs"]
+    return vpcs[0]["CidrBlock"] if vpcs else "0.0.0.0/0"
+
+
 def _route_table(aws: Clients, facts: Facts, subnet: str) -> dict | None:
     """The subnet's route table: its explicit association, else the VPC's main table."""
     explicit = aws.ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["RouteTables"]
@@ -229,8 +235,7 @@ def security_group_rules(aws: Clients, facts: Facts) -> Check:
     name = "security group rules"
     if not facts.existing_security_groups:
         return _skip(name, "the stack creates every security group with MWAA's self-referencing rule")
-    vpcs = aws.ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}])["Vpcs"]
-    vpc_cidr = vpcs[0]["CidrBlock"] if vpcs else "0.0.0.0/0"
+    vpc_cidr = _vpc_cidr(aws, facts)
     existing = aws.ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": list(facts.existing_security_groups)}])["SecurityGroups"]
     rules = [r for g in existing for r in _aws_rules(g)]
     rules += [_Rule(p.direction, p.group, p.protocol, p.from_port, p.to_port, p.peer_group, p.cidr) for p in facts.planned_rules]
@@ -257,8 +262,7 @@ def network_acls(aws: Clients, facts: Facts) -> Check:
     name = "network ACLs"
     if not facts.existing_network:
         return _skip(name, MANAGED)
-    vpcs = aws.ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}])["Vpcs"]
-    vpc_cidr = vpcs[0]["CidrBlock"] if vpcs else "0.0.0.0/0"
+    vpc_cidr = _vpc_cidr(aws, facts)
     problems = []
     for subnet in facts.subnets:
         acls = aws.ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["NetworkAcls"]
