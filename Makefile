@@ -36,6 +36,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
+	$(BIN)/python benchmarks/preflight.py
 
 clean:
 	rm -rf build .pytest_cache

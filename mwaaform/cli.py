@@ -59,7 +59,33 @@ def _parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="print the reference of every spec field (docs/spec.md)")
     docs.set_defaults(func=_docs)
+
+    rollout = commands.add_parser("rollout", help="preview and update every stack with Pulumi, in waves by stage (dev first, prod last)")
+    rollout.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    rollout.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
+    rollout.add_argument("--stacks", metavar="A,B", help="only these stacks (comma-separated names)")
+    rollout.add_argument("--dry-run", action="store_true", help="print the waves and the commands; run nothing")
+    rollout.add_argument("--preview-only", action="store_true", help="stop after the previews")
+    rollout.add_argument("--no-preflight", action="store_true", help="skip the live preflight before each wave")
+    rollout.set_defaults(func=_rollout)
+
+    pipeline = commands.add_parser("pipeline", help="write a CI workflow that runs the rollout's waves as jobs")
+    pipeline.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    pipeline.add_argument("--github-actions", action="store_true", required=True, help="a GitHub Actions workflow (the one CI supported)")
+    pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it; - for stdout")
+    pipeline.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
+    pipeline.set_defaults(func=_pipeline)
+
+    preflight = commands.add_parser("preflight", help="check each stack's account with boto3 before a rollout (network, names, keys)")
+    preflight.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    preflight.set_defaults(func=_preflight)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _report(result: LoadResult) -> None:
@@ -113,6 +139,41 @@ def _docs(args: argparse.Namespace) -> int:
 
     sys.stdout.write(markdown())
     return 0
+
+
+def _rollout(args: argparse.Namespace) -> int:
+    from mwaaform.rollout.waves import parse_stacks
+
+    names = parse_stacks(args.stacks)
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.rollout.command import rollout_command
+
+    return rollout_command(
+        result.stacks, names=names, parallel=args.parallel, dry=args.dry_run, preview_only=args.preview_only, preflight=not args.no_preflight
+    )
+
+
+def _pipeline(args: argparse.Namespace) -> int:
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.pipeline.command import pipeline_command
+
+    return pipeline_command(result.stacks, out=args.out, parallel=args.parallel)
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    result = load(args.paths)
+    _report(result)
+    if not result.ok:
+        return 1
+    from mwaaform.preflight.command import preflight_command
+
+    return preflight_command(result.stacks)
 
 
 if __name__ == "__main__":

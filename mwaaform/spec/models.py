@@ -372,6 +372,18 @@ class Environment(SpecModel):
         return self.webservers or (WebServers(min=1, max=1) if self.is_micro else WebServers())
 
 
+class Rollout(SpecModel):
+    """Where the stack goes in `mwaaform rollout` and the generated CI pipeline."""
+
+    wave: int = Field(
+        default=1,
+        ge=1,
+        le=9,
+        description="Order among the stacks of the same stage: wave 1 of a stage rolls out before its wave 2, "
+        "and every wave of a stage before the next stage (dev, test, stage, prod).",
+    )
+
+
 class StackSpec(SpecModel):
     """One spec file: one Pulumi stack."""
 
@@ -380,6 +392,7 @@ class StackSpec(SpecModel):
     network: Network = Field(description="The network the environments share.")
     environments: list[Environment] = Field(min_length=1, description="The MWAA environments of the stack.")
     cost: StackCost = Field(default_factory=StackCost, description="The stack's budget and the usage of what its environments share.")
+    rollout: Rollout = Field(default_factory=Rollout, description="Order of the stack in a rollout of the fleet.")
 
     @property
     def stage(self) -> str:

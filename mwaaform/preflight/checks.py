@@ -1,0 +1,382 @@
+"""One function per preflight check: a pass or a fail, and what to do about a fail.
+
+Each check takes the AWS clients (made from the deploy role's session) and the stack's facts.
+The network checks apply to an existing network only: a managed one does not exist before the
+first update. What MWAA needs of a network, with sources:
+- private subnets in two AZs, with a route out through NAT or VPC endpoints:
+  https://docs.aws.amazon.com/mwaa/latest/userguide/networking-about.html
+- security groups: a self-referencing inbound rule, and HTTPS and PostgreSQL (5432) between the
+  environment's members: https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-security.html
+- network ACLs must not block that traffic: https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-security.html
+- the endpoints a private network needs: :mod:`mwaaform.network.endpoints`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from mwaaform.network.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES, service_name
+from mwaaform.preflight.facts import Facts
+
+Status = Literal["pass", "fail", "skip"]
+# Ports the members of an environment use between each other: HTTPS and the metadata database.
+MWAA_PORTS = (443, 5432)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Clients:
+    ec2: Any
+    s3: Any
+    kms: Any
+    mwaa: Any
+
+
+def _pass(name: str, detail: str) -> Check:
+    return Check(name, "pass", detail)
+
+
+def _fail(name: str, detail: str, fix: str) -> Check:
+    return Check(name, "fail", detail, fix)
+
+
+def _skip(name: str, detail: str) -> Check:
+    return Check(name, "skip", detail)
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+# --- network ---------------------------------------------------------------------------------
+
+MANAGED = "the stack creates its network"
+
+
+def vpc(aws: Clients, facts: Facts) -> Check:
+    name = "vpc"
+    if not facts.existing_network:
+        return _skip(name, MANAGED)
+    found = aws.ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}])["Vpcs"]
+    if not found:
+        return _fail(name, f"{facts.vpc_id} does not exist in {facts.account} {facts.region}",
+                     "check network.existing.vpc_id, the account and the region of the spec")
+    return _pass(name, f"{facts.vpc_id} exists ({found[0].get('CidrBlock')})")
+
+
+def subnets(aws: Clients, facts: Facts) -> Check:
+    name = "subnets"
+    if not facts.existing_network:
+        return _skip(name, MANAGED)
+    found = {s["SubnetId"]: s for s in aws.ec2.describe_subnets(Filters=[{"Name": "subnet-id", "Values": list(facts.subnets)}])["Subnets"]}
+    problems = []
+    for subnet, declared in facts.subnets.items():
+        actual = found.get(subnet)
+        if actual is None:
+            problems.append(f"{subnet} does not exist")
+        elif actual["VpcId"] != facts.vpc_id:
+            problems.append(f"{subnet} is in {actual['VpcId']}, not {facts.vpc_id}")
+        elif declared and actual["AvailabilityZone"] != declared:
+            problems.append(f"{subnet} is in {actual['AvailabilityZone']}, the spec says {declared}")
+    zones = {found[s]["AvailabilityZone"] for s in facts.subnets if s in found}
+    if not problems and len(zones) < 2:
+        problems.append(f"the subnets share one availability zone ({', '.join(sorted(zones))}); MWAA needs two")
+    if problems:
+        return _fail(name, "; ".join(problems), "list two existing private subnets of the VPC, in two AZs, with their real AZs")
+    return _pass(name, ", ".join(f"{s} ({found[s]['AvailabilityZone']})" for s in facts.subnets))
+
+
+def _vpc_cidr(aws: Clients, facts: Facts) -> str:
+    """The VPC's primary block (any address, when the VPC is missing: the vpc check reports that)."""
+    vpcs = aws.ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}])["Vpcs"]
+    return vpcs[0]["CidrBlock"] if vpcs else "0.0.0.0/0"
+
+
+def _route_table(aws: Clients, facts: Facts, subnet: str) -> dict | None:
+    """The subnet's route table: its explicit association, else the VPC's main table."""
+    explicit = aws.ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["RouteTables"]
+    if explicit:
+        return explicit[0]
+    main = aws.ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
+    )["RouteTables"]
+    return main[0] if main else None
+
+
+def private(aws: Clients, facts: Facts) -> Check:
+    name = "private subnets"
+    if not facts.existing_network:
+        return _skip(name, MANAGED)
+    public = []
+    for subnet in facts.subnets:
+        table = _route_table(aws, facts, subnet) or {}
+        for route in table.get("Routes", []):
+            if str(route.get("GatewayId", "")).startswith("igw-"):
+                public.append(f"{subnet} routes {route.get('DestinationCidrBlock')} to {route['GatewayId']}")
+    if public:
+        return _fail(name, "; ".join(public),
+                     "MWAA needs private subnets: route their outbound traffic through a NAT gateway (in a public subnet) "
+                     "or use VPC endpoints, never an internet gateway")
+    return _pass(name, "no route to an internet gateway")
+
+
+def egress(aws: Clients, facts: Facts) -> Check:
+    """A way out: a default route through NAT (or a transit gateway), or every endpoint MWAA needs."""
+    name = "way out"
+    if not facts.existing_network:
+        return _skip(name, MANAGED)
+    endpoints = aws.ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [facts.vpc_id]}])["VpcEndpoints"]
+    endpoints = [e for e in endpoints if str(e.get("State", "available")).lower() not in ("deleted", "deleting", "failed", "rejected")]
+    problems, ways = [], []
+    for subnet in facts.subnets:
+        table = _route_table(aws, facts, subnet) or {}
+        default = [r for r in table.get("Routes", []) if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        out = next((r.get("NatGatewayId") or r.get("TransitGatewayId") for r in default if r.get("NatGatewayId") or r.get("TransitGatewayId")), None)
+        if out:
+            ways.append(f"{subnet} via {out}")
+            continue
+        missing = _missing_endpoints(endpoints, facts.region, subnet, table.get("RouteTableId"))
+        if missing:
+            problems.append(f"{subnet} has no NAT route and lacks endpoints: {', '.join(missing)}")
+        else:
+            ways.append(f"{subnet} via VPC endpoints")
+    if problems:
+        return _fail(name, "; ".join(problems),
+                     "add a 0.0.0.0/0 route to a NAT gateway, or create the missing endpoints (S3 as a gateway endpoint on the "
+                     "subnet's route table, the others as interface endpoints with private DNS in the subnet)")
+    return _pass(name, "; ".join(ways))
+
+
+def _missing_endpoints(endpoints: list[dict], region: str, subnet: str, route_table: str | None) -> list[str]:
+    missing = []
+    for service in GATEWAY_SERVICES:
+        if not any(e["ServiceName"] == service_name(region, service) and route_table in e.get("RouteTableIds", []) for e in endpoints):
+            missing.append(f"{service} (gateway)")
+    for service in INTERFACE_SERVICES:
+        if not any(
+            e["ServiceName"] == service_name(region, service) and subnet in e.get("SubnetIds", []) and e.get("PrivateDnsEnabled")
+            for e in endpoints
+        ):
+            missing.append(service)
+    return missing
+
+
+def security_groups(aws: Clients, facts: Facts) -> Check:
+    name = "security groups"
+    if not facts.existing_security_groups:
+        return _skip(name, "the stack creates every security group")
+    found = {g["GroupId"]: g for g in aws.ec2.describe_security_groups(
+        Filters=[{"Name": "group-id", "Values": list(facts.existing_security_groups)}])["SecurityGroups"]}
+    problems = []
+    for group in facts.existing_security_groups:
+        if group not in found:
+            problems.append(f"{group} does not exist")
+        elif found[group]["VpcId"] != facts.vpc_id:
+            problems.append(f"{group} is in {found[group]['VpcId']}, not {facts.vpc_id}")
+    if problems:
+        return _fail(name, "; ".join(problems), "list security groups of the environment's VPC in network.existing.security_group_ids")
+    return _pass(name, f"{', '.join(facts.existing_security_groups)} in {facts.vpc_id}")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    direction: str
+    group: str
+    protocol: str
+    from_port: int | None
+    to_port: int | None
+    peer_group: str | None = None
+    cidr: str | None = None
+
+    def covers(self, port: int) -> bool:
+        if self.protocol in ("-1", "all"):
+            return True
+        return self.protocol in ("tcp", "6") and self.from_port is not None and self.from_port <= port <= (self.to_port or self.from_port)
+
+
+def _aws_rules(group: dict) -> Iterable[_Rule]:
+    for direction, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
+        for perm in group.get(key, []):
+            base = dict(protocol=str(perm.get("IpProtocol", "-1")), from_port=perm.get("FromPort"), to_port=perm.get("ToPort"))
+            for pair in perm.get("UserIdGroupPairs", []):
+                yield _Rule(direction, group["GroupId"], peer_group=pair.get("GroupId"), **base)
+            for block in perm.get("IpRanges", []):
+                yield _Rule(direction, group["GroupId"], cidr=block.get("CidrIp"), **base)
+
+
+def _within(inner: str, outer: str | None) -> bool:
+    if not outer:
+        return False
+    try:
+        return ipaddress.ip_network(inner).subnet_of(ipaddress.ip_network(outer))  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return False
+
+
+def security_group_rules(aws: Clients, facts: Facts) -> Check:
+    """Each environment's groups together admit and send HTTPS and 5432 among its members.
+
+    A member carries every group of its environment, so a rule of any of them whose peer is one of
+    them (or a CIDR holding the VPC) lets the members talk. The stack's own groups count too: their
+    planned self-referencing rule is usually what passes this check.
+    """
+    name = "security group rules"
+    if not facts.existing_security_groups:
+        return _skip(name, "the stack creates every security group with MWAA's self-referencing rule")
+    vpc_cidr = _vpc_cidr(aws, facts)
+    existing = aws.ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": list(facts.existing_security_groups)}])["SecurityGroups"]
+    rules = [r for g in existing for r in _aws_rules(g)]
+    rules += [_Rule(p.direction, p.group, p.protocol, p.from_port, p.to_port, p.peer_group, p.cidr) for p in facts.planned_rules]
+    problems = []
+    for env, groups in sorted(facts.environment_security_groups.items()):
+        members = set(groups)
+        for port in MWAA_PORTS:
+            for direction in ("ingress", "egress"):
+                if not any(
+                    r.direction == direction and r.group in members and r.covers(port)
+                    and (r.peer_group in members or _within(vpc_cidr, r.cidr))
+                    for r in rules
+                ):
+                    problems.append(f"{env}: no {direction} rule for TCP {port} between its members")
+    if problems:
+        return _fail(name, "; ".join(problems),
+                     "give one of the environment's groups a self-referencing rule (all traffic, or TCP 443 and 5432) "
+                     "inbound and outbound")
+    return _pass(name, f"TCP {' and '.join(map(str, MWAA_PORTS))} allowed between each environment's members")
+
+
+def network_acls(aws: Clients, facts: Facts) -> Check:
+    """The subnets' network ACLs let HTTPS and 5432 in and out within the VPC (first matching rule wins)."""
+    name = "network ACLs"
+    if not facts.existing_network:
+        return _skip(name, MANAGED)
+    vpc_cidr = _vpc_cidr(aws, facts)
+    problems = []
+    for subnet in facts.subnets:
+        acls = aws.ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["NetworkAcls"]
+        if not acls:
+            continue  # no ACL found: the subnets check reports a missing subnet
+        acl = acls[0]
+        for port in MWAA_PORTS:
+            for egress_rule in (False, True):
+                action, number = _acl_decision(acl.get("Entries", []), egress_rule, port, vpc_cidr)
+                if action != "allow":
+                    where = f"rule {number}" if number is not None else "no rule (denied by default)"
+                    problems.append(f"{acl['NetworkAclId']} of {subnet} denies {'outbound' if egress_rule else 'inbound'} TCP {port} ({where})")
+    if problems:
+        return _fail(name, "; ".join(problems), "allow TCP 443 and 5432 (and the ephemeral return ports) within the VPC's CIDR in both directions")
+    return _pass(name, f"TCP {' and '.join(map(str, MWAA_PORTS))} allowed in and out within {vpc_cidr}")
+
+
+def _acl_decision(entries: list[dict], egress_rule: bool, port: int, vpc_cidr: str) -> tuple[str, int | None]:
+    for entry in sorted((e for e in entries if e.get("Egress") == egress_rule), key=lambda e: e["RuleNumber"]):
+        protocol = str(entry.get("Protocol", "-1"))
+        ports = entry.get("PortRange")
+        if protocol not in ("-1", "6"):
+            continue
+        if protocol == "6" and ports and not ports.get("From", 0) <= port <= ports.get("To", 65535):
+            continue
+        cidr = entry.get("CidrBlock")
+        if not cidr or not ipaddress.ip_network(cidr).overlaps(ipaddress.ip_network(vpc_cidr)):
+            continue
+        return str(entry.get("RuleAction", "deny")).lower(), entry["RuleNumber"]
+    return "deny", None
+
+
+# --- names and keys ----------------------------------------------------------------------------
+
+
+def buckets(aws: Clients, facts: Facts) -> Check:
+    """Each DAG bucket name is free, or its bucket is already this stack's (tags ManagedBy and Stack)."""
+    name = "DAG bucket names"
+    problems, notes = [], []
+    for bucket in facts.buckets:
+        try:
+            aws.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=facts.account)
+        except ClientError as exc:
+            code = _code(exc)
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                notes.append(f"{bucket} is free")
+                continue
+            if code in ("403", "AccessDenied", "Forbidden"):
+                problems.append(f"{bucket} belongs to another account")
+                continue
+            raise
+        tags = _bucket_tags(aws, bucket)
+        if tags.get("ManagedBy") == "mwaaform" and tags.get("Stack") == facts.stack:
+            notes.append(f"{bucket} is already this stack's")
+        else:
+            problems.append(f"{bucket} exists in {facts.account} and is not this stack's")
+    if problems:
+        return _fail(name, "; ".join(problems),
+                     "bucket names are global and derive from the environment name, account and region: rename the environment, "
+                     "or delete or import the bucket that holds the name")
+    return _pass(name, "; ".join(notes) or "no buckets")
+
+
+def _bucket_tags(aws: Clients, bucket: str) -> dict[str, str]:
+    try:
+        return {t["Key"]: t["Value"] for t in aws.s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+    except ClientError:
+        return {}
+
+
+def keys(aws: Clients, facts: Facts) -> Check:
+    name = "KMS keys"
+    if not facts.referenced_keys:
+        return _skip(name, "the stack references no existing key")
+    problems = []
+    for key in facts.referenced_keys:
+        try:
+            meta = aws.kms.describe_key(KeyId=key)["KeyMetadata"]
+        except ClientError as exc:
+            problems.append(f"{key}: {_code(exc) or exc}")
+            continue
+        if meta.get("KeyState") != "Enabled":
+            problems.append(f"{key} is {meta.get('KeyState')}")
+    if problems:
+        return _fail(name, "; ".join(problems), "enable the key (or cancel its deletion), or reference an enabled key in this account and region")
+    return _pass(name, f"{len(facts.referenced_keys)} referenced key(s) enabled")
+
+
+def environment_names(aws: Clients, facts: Facts) -> Check:
+    """No other MWAA environment holds an environment's name (MWAA: ListEnvironments, GetEnvironment's tags)."""
+    name = "environment names"
+    existing: set[str] = set()
+    kwargs: dict = {}
+    while True:
+        page = aws.mwaa.list_environments(**kwargs)
+        existing.update(page.get("Environments", []))
+        if not page.get("NextToken"):
+            break
+        kwargs = {"NextToken": page["NextToken"]}
+    problems, notes = [], []
+    for env in facts.environments:
+        if env not in existing:
+            notes.append(f"{env} is free")
+            continue
+        tags = aws.mwaa.get_environment(Name=env)["Environment"].get("Tags", {})
+        if tags.get("ManagedBy") == "mwaaform" and tags.get("Stack") == facts.stack:
+            notes.append(f"{env} is already this stack's")
+        else:
+            problems.append(f"{env} is taken by an environment that is not this stack's")
+    if problems:
+        return _fail(name, "; ".join(problems), "rename the environment in the spec, or delete the other environment")
+    return _pass(name, "; ".join(notes))
+
+
+CHECKS: tuple[Callable[[Clients, Facts], Check], ...] = (
+    vpc, subnets, private, egress, security_groups, security_group_rules, network_acls, buckets, keys, environment_names,
+)

@@ -1,0 +1,123 @@
+"""What a preflight checks, read from the stack's recorded plan.
+
+The plan is the one truth about what the stack will create and reference: the provider's deploy
+role and account, the environments' subnets and security groups, the buckets and keys. The only
+facts the plan does not hold are the availability zones the spec declares for existing subnets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from mwaaform.plan.engine import Plan
+from mwaaform.spec.models import StackSpec
+
+PROVIDER = "pulumi:providers:aws"
+ENVIRONMENT = "aws:mwaa/environment:Environment"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+BUCKET = "aws:s3/bucket:Bucket"
+KMS_KEY = "aws:kms/key:Key"
+
+
+@dataclass(frozen=True)
+class PlannedRule:
+    """A security group rule the stack creates: ``group`` admits/sends ``protocol`` ports from/to ``peer``."""
+
+    direction: str  # "ingress" or "egress"
+    group: str
+    protocol: str  # "-1" for all, else "tcp"/"6"...
+    from_port: int | None
+    to_port: int | None
+    peer_group: str | None = None
+    cidr: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    stack: str
+    account: str
+    region: str
+    deploy_role_arn: str | None = None
+    external_id: str | None = None
+    # An existing network only: mwaaform creates a managed one, so there is nothing to check yet.
+    vpc_id: str | None = None
+    subnets: dict[str, str] = field(default_factory=dict)  # subnet id -> declared AZ
+    existing_security_groups: tuple[str, ...] = ()
+    # Each environment's groups, planned ones included: its members talk to each other through them.
+    environment_security_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    planned_rules: tuple[PlannedRule, ...] = ()
+    buckets: tuple[str, ...] = ()
+    referenced_keys: tuple[str, ...] = ()  # KMS key ARNs used but not created by the stack
+    environments: tuple[str, ...] = ()
+
+    @property
+    def existing_network(self) -> bool:
+        return self.vpc_id is not None
+
+
+def _json(value: Any) -> Any:
+    """Provider inputs are JSON-encoded strings on the wire."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
+    provider = next((r for r in plan.resources if r.type == PROVIDER), None)
+    roles = _json(provider.inputs.get("assumeRoles")) if provider else None
+    role = roles[0] if isinstance(roles, list) and roles else {}
+    accounts = _json(provider.inputs.get("allowedAccountIds")) if provider else None
+    account = accounts[0] if isinstance(accounts, list) and accounts else spec.account.id
+
+    environments = plan.of_type(ENVIRONMENT)
+    planned_groups = {r.id for r in plan.of_type(SECURITY_GROUP) if r.id}
+    groups_of: dict[str, tuple[str, ...]] = {}
+    env_subnets: list[str] = []
+    for env in environments:
+        network = env.inputs.get("networkConfiguration") or {}
+        groups_of[str(env.inputs.get("name"))] = tuple(g for g in network.get("securityGroupIds", []) if isinstance(g, str))
+        env_subnets += [s for s in network.get("subnetIds", []) if isinstance(s, str)]
+    env_groups = list(dict.fromkeys(g for groups in groups_of.values() for g in groups))
+
+    existing = spec.network.existing
+    declared = {s.id: s.availability_zone for s in existing.private_subnets} if existing else {}
+    created_keys = {r.outputs.get("arn") for r in plan.of_type(KMS_KEY)}
+    referenced_keys = sorted({k for e in environments if isinstance(k := e.inputs.get("kmsKey"), str) and k not in created_keys})
+
+    return Facts(
+        stack=plan.stack,
+        account=account,
+        region=provider.inputs.get("region", spec.account.region) if provider else spec.account.region,
+        deploy_role_arn=role.get("roleArn"),
+        external_id=role.get("externalId"),
+        vpc_id=existing.vpc_id if existing else None,
+        subnets={s: declared.get(s, "") for s in dict.fromkeys(env_subnets)} if existing else {},
+        existing_security_groups=tuple(g for g in env_groups if g not in planned_groups) if existing else (),
+        environment_security_groups=groups_of,
+        planned_rules=tuple(_planned_rules(plan)),
+        buckets=tuple(sorted(b for r in plan.of_type(BUCKET) if isinstance(b := r.inputs.get("bucket"), str))),
+        referenced_keys=tuple(referenced_keys),
+        environments=tuple(sorted(n for e in environments if isinstance(n := e.inputs.get("name"), str))),
+    )
+
+
+def _planned_rules(plan: Plan):
+    for direction, type_ in (("ingress", INGRESS_RULE), ("egress", EGRESS_RULE)):
+        for rule in plan.of_type(type_):
+            i = rule.inputs
+            yield PlannedRule(
+                direction,
+                i.get("securityGroupId", ""),
+                str(i.get("ipProtocol", "-1")),
+                i.get("fromPort"),
+                i.get("toPort"),
+                peer_group=i.get("referencedSecurityGroupId"),
+                cidr=i.get("cidrIpv4"),
+            )

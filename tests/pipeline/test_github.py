@@ -1,0 +1,107 @@
+"""The generated GitHub Actions workflow: actionlint-clean, the dry run's waves, deterministic."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mwaaform.pipeline.github import render, workflow
+from mwaaform.rollout.waves import Target, plan_waves
+from mwaaform.spec.loader import UsageError, load
+from tests.conftest import MINIMAL
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def examples_waves():
+    return plan_waves(Target.of(s) for s in load([ROOT / "environments"]).stacks)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mwaaform", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def actionlint() -> str:
+    found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
+    assert found, "actionlint is in the test extra (pip install -e '.[test]')"
+    return found
+
+
+def test_generated_workflow_passes_actionlint(tmp_path):
+    done = cli("pipeline", "--github-actions", "environments/", "--parallel", "2", "--out", str(tmp_path / "rollout.yml"))
+    assert done.returncode == 0, done.stderr
+    lint = subprocess.run([actionlint(), "-no-color", str(tmp_path / "rollout.yml")], capture_output=True, text=True, timeout=60)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_actionlint_would_catch_a_broken_workflow(tmp_path):
+    # The check above can fail: a job needing a job that does not exist is an actionlint error.
+    text = render(examples_waves()).replace("needs: wave-dev", "needs: wave-nope")
+    (tmp_path / "broken.yml").write_text(text)
+    lint = subprocess.run([actionlint(), "-no-color", str(tmp_path / "broken.yml")], capture_output=True, text=True, timeout=60)
+    assert lint.returncode == 1 and "wave-nope" in lint.stdout
+
+
+def test_jobs_match_the_rollout_dry_run():
+    dry = cli("rollout", "environments/", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    waves_in_dry_run = [
+        (m.group(1), m.group(2).split(", ")) for m in re.finditer(r"^wave \d+: (\S+) \((.*)\)$", dry.stdout, re.MULTILINE)
+    ]
+    doc = yaml.safe_load(render(examples_waves()))
+    jobs = doc["jobs"]
+    # Jobs in order, each needing the one before: the same sequence of waves and stacks.
+    order = list(jobs)
+    assert [jobs[j].get("needs") for j in order] == [None, *order[:-1]]
+    waves_in_workflow = [(j.removeprefix("wave-"), [e["stack"] for e in jobs[j]["strategy"]["matrix"]["include"]]) for j in order]
+    assert waves_in_workflow == waves_in_dry_run == [("dev", ["dev-analytics"]), ("stage", ["partner-eu"]), ("prod", ["prod-data"])]
+
+
+def test_each_stack_assumes_its_accounts_deploy_role_and_previews_before_up(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    doc = yaml.safe_load(render(examples_waves(), parallel=3))
+    assert doc["permissions"] == {"contents": "read", "id-token": "write"}
+    assert doc["concurrency"]["cancel-in-progress"] is False
+    prod = doc["jobs"]["wave-prod"]
+    assert prod["environment"] == "prod" and "environment" not in doc["jobs"]["wave-dev"]
+    assert prod["strategy"]["fail-fast"] is True and prod["strategy"]["max-parallel"] == 3
+    assert prod["strategy"]["matrix"]["include"] == [{
+        "stack": "prod-data", "spec": "environments/prod-data.yaml",
+        "account": "222233334444", "region": "us-east-1", "role": "arn:aws:iam::222233334444:role/mwaaform-deploy",
+    }]
+    steps = prod["steps"]
+    credentials = next(s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
+    assert credentials["with"] == {"role-to-assume": "${{ matrix.role }}", "aws-region": "${{ matrix.region }}"}
+    runs = [s.get("run", "") for s in steps]
+    preview = next(i for i, r in enumerate(runs) if r.startswith("pulumi preview"))
+    up = next(i for i, r in enumerate(runs) if r.startswith("pulumi up"))
+    preflight = next(i for i, r in enumerate(runs) if r.startswith("mwaaform preflight"))
+    assert preflight < preview < up
+    assert runs[preview] == 'pulumi preview --stack "$STACK" --policy-pack policies'
+    # Matrix values reach scripts through env, never spliced into the script text.
+    assert not any("${{" in r for r in runs)
+
+
+def test_regenerating_for_an_unchanged_fleet_gives_the_same_file(tmp_path, capsys, monkeypatch):
+    from mwaaform.cli import main
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "wf.yml"
+    assert main(["pipeline", "--github-actions", "environments/", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert main(["pipeline", "--github-actions", "environments/prod-data.yaml", "environments/dev-analytics.yaml",
+                 "environments/partner-eu.yaml", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"wrote {out}", f"{out}: unchanged"]
+    assert out.read_text() == text
+
+
+def test_a_stack_without_a_deploy_role_is_refused(write_spec):
+    stack = load([write_spec(MINIMAL)]).stacks[0]
+    with pytest.raises(UsageError, match="stack stack has no account.deploy_role_arn"):
+        workflow(plan_waves([Target.of(stack)]))
