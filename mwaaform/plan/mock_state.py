@@ -1,7 +1,8 @@
 """Made-up AWS outputs: the deterministic, realistic ids and state the mocks answer with.
 
-Ids, ARNs and generated names derive from the account, the region and a hash of the resource's URN,
-so the same program always gives the same plan.
+Ids, ARNs and generated names derive from the account, the region and a hash of the resource's URN
+and its replacing inputs (``replacing.py``), so the same program always gives the same plan and a
+replaced resource gets a new id.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import os
 from typing import Any
 
 from pulumi.runtime import mocks as pulumi_mocks
+
+from mwaaform.plan.replacing import identity
+from mwaaform.plan.wire import jsonable
 
 
 
@@ -86,9 +90,10 @@ class StateFactory:
         self.stack = stack
 
     def make(self, args: pulumi_mocks.MockResourceArgs, urn: str) -> tuple[str, dict[str, Any]]:
-        """``urn`` seeds every random-looking part, so equal programs give equal plans."""
+        """``urn`` and the replacing inputs seed every random-looking part: equal programs give
+        equal plans, and a change that replaces a resource gives it a new id, as AWS would."""
         typ, name = args.typ, args.name
-        h = _digest(urn)
+        h = _digest(urn, *identity(typ, jsonable(dict(args.inputs))))
         state: dict[str, Any] = dict(args.inputs)
         autoname = f"{name}-{h[:7]}"
         if typ in _AUTONAMED and not state.get(_AUTONAMED[typ]):

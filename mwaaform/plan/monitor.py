@@ -6,6 +6,7 @@ It also refuses cloud look-ups (provider functions, ``Resource.get``): plans mus
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from typing import Any
 
@@ -47,6 +48,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         # declaration order (recorded synchronously as each resource is constructed) does not.
         self.declared: dict[str, int] = {}
         self._qualified: dict[int, tuple[Any, str]] = {}
+        self.taggable: set[str] = set()
         self.order: list[str] = []
         self.records: dict[str, dict[str, Any]] = {}
         self.stack_outputs: dict[str, Any] | None = None
@@ -125,7 +127,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         parent_type = STACK_TYPE if parent is None else self._qualified.get(id(parent), (None, STACK_TYPE))[1]
         qualified = qualified_type(parent_type, args.type_)
         self._qualified[id(args.resource)] = (args.resource, qualified)
-        self.declared.setdefault(urn_of(self.project, self.stack, qualified, args.name), len(self.declared))
+        urn = urn_of(self.project, self.stack, qualified, args.name)
+        self.declared.setdefault(urn, len(self.declared))
+        # pulumi-aws gives every taggable resource a `tags_all` output: the provider's default
+        # tags merged with the resource's own.
+        if hasattr(type(args.resource), "tags_all"):
+            self.taggable.add(urn)
 
     def recorded(self) -> list[RecordedResource]:
         result = []
@@ -141,8 +148,20 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 resource_id = registration.id or None
             elif record["type"] == STACK_TYPE:
                 outputs = dict(self.stack_outputs or {})
+            if urn in self.taggable:
+                outputs["tagsAll"] = {**_default_tags(self.records, record["provider"]), **(record["inputs"].get("tags") or {})}
             result.append(RecordedResource(outputs=outputs, id=resource_id, **record))
         return result
+
+
+def _default_tags(records: dict[str, dict[str, Any]], provider: str | None) -> dict[str, str]:
+    """The ``default_tags`` of the provider reference ``urn::id`` (providers send objects as JSON)."""
+    record = records.get(provider.rsplit("::", 1)[0]) if provider else None
+    value = (record or {}).get("inputs", {}).get("defaultTags")
+    if isinstance(value, str):
+        value = json.loads(value)
+    tags = (value or {}).get("tags") if isinstance(value, dict) else None
+    return dict(tags or {})
 
 
 def qualified_type(parent_type: str, type_: str) -> str:

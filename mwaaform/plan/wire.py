@@ -6,6 +6,7 @@ and ``{"$archive": ...}``, resource references become the referenced id, unknown
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -51,12 +52,39 @@ def plain(value: Any, secret_found: list[bool] | None = None) -> Any:
 
 def _asset_fields(value: Mapping[str, Any]) -> dict[str, Any]:
     if "path" in value:
-        return {"path": relative_path(value["path"])}
+        return _file_fields(value["path"])
     if "text" in value:
         return {"text": value["text"]}
     if "uri" in value:
         return {"uri": value["uri"]}
     return {}
+
+
+def _file_fields(path: str) -> dict[str, Any]:
+    # The content's hash, as the engine records one in an asset's state: a changed file shows as
+    # a changed hash, not only as a new object version further down the plan.
+    fields = {"path": relative_path(path)}
+    digest = content_hash(path)
+    if digest:
+        fields["sha256"] = digest
+    return fields
+
+
+def content_hash(path: str) -> str | None:
+    """SHA-256 of a file, or of a folder's files (names and contents, sorted); None if absent."""
+    if os.path.isfile(path):
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    if os.path.isdir(path):
+        digest = hashlib.sha256()
+        for folder, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                digest.update(os.path.relpath(full, path).replace(os.sep, "/").encode() + b"\x00")
+                digest.update((content_hash(full) or "").encode())
+        return digest.hexdigest()
+    return None
 
 
 def relative_path(path: str) -> str:
@@ -82,7 +110,6 @@ def decode_struct(struct: Any) -> tuple[dict[str, Any], list[str]]:
     return inputs, secrets
 
 
-
 def jsonable(value: Any) -> Any:
     """Mock state (python objects the mocks returned) as plain JSON."""
     if isinstance(value, Mapping):
@@ -93,7 +120,7 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if isinstance(value, pulumi.FileAsset) or isinstance(value, pulumi.FileArchive):
         key = "$asset" if isinstance(value, pulumi.Asset) else "$archive"
-        return {key: {"path": relative_path(value.path)}}
+        return {key: _file_fields(value.path)}
     if isinstance(value, pulumi.StringAsset):
         return {"$asset": {"text": value.text}}
     if isinstance(value, (pulumi.RemoteAsset, pulumi.RemoteArchive)):
