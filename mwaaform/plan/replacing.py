@@ -28,6 +28,11 @@ class TypeRules:
     rules: dict[str, str] = field(default_factory=dict)
     stateful: bool = False
     what: str = ""
+    kind: str = ""  # a short name for it ("MWAA environment")
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", self.type.rsplit(":", 1)[-1])
 
 
 @cache
@@ -41,6 +46,7 @@ def all_rules() -> dict[str, TypeRules]:
             dict(entry.get("rules") or {}),
             bool(entry.get("stateful", False)),
             entry.get("what", ""),
+            entry.get("kind", ""),
         )
         for type_, entry in data.items()
     }

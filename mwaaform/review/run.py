@@ -1,0 +1,116 @@
+"""``mwaaform review``: plan the specs as they are at a git ref and as they are now, and compare.
+
+Everything after planning is a function of the two recorded plans of each stack: the resource diff
+(:mod:`.diff`), the permissions, alarms and policy findings (:mod:`.deltas`), and the diagram
+(:mod:`.diagram`). Without a ref, every stack is reviewed as new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mwaaform.plan.model import Plan
+from mwaaform.review.deltas import Deltas, compare
+from mwaaform.review.diagram import diagram
+from mwaaform.review.diff import ResourceChange, StackDiff, diff_plans
+from mwaaform.spec.loader import Diagnostic, load
+
+
+@dataclass(frozen=True)
+class StackReview:
+    stack: str
+    diff: StackDiff
+    deltas: Deltas
+    diagram: str
+
+    @property
+    def destructive(self) -> list[ResourceChange]:
+        return self.diff.destructive
+
+    @property
+    def blocking(self) -> list[ResourceChange]:
+        return [c for c in self.diff.destructive if not c.acknowledged]
+
+    @property
+    def mandatory(self) -> list:
+        return [f for f in (*self.deltas.findings.new, *self.deltas.findings.unchanged) if f.level == "mandatory"]
+
+
+@dataclass
+class Review:
+    base: str | None
+    stacks: list[StackReview] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # stacks that could not be planned, invalid specs
+    notes: list[str] = field(default_factory=list)
+    acknowledged: list[str] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the review fails (empty: it passes)."""
+        reasons = list(self.errors)
+        for s in self.stacks:
+            reasons += [f"{s.stack}: {c.op} of {c.kind} {c.label} is destructive (acknowledge with --allow-replace {c.environments[0] if c.environments else c.label})" for c in s.blocking]
+            reasons += [f"{s.stack}: mandatory policy violation: {f}" for f in s.mandatory]
+        return reasons
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
+class _Side:
+    plans: dict[str, Plan] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def _plan_all(paths: Sequence[str]) -> _Side:
+    from mwaaform.plan.run import _user_errors, plan_stack
+
+    side = _Side()
+    result = load(paths)
+    side.diagnostics = result.diagnostics
+    for stack in result.stacks:
+        try:
+            side.plans[stack.name] = plan_stack(stack, policies=False).plan
+        except _user_errors() as exc:
+            side.failures.append(f"cannot plan stack {stack.name} ({stack.path}): {exc}")
+    return side
+
+
+def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequence[str] = ()) -> tuple[Review, list[Diagnostic]]:
+    """Review the specs under ``paths`` against ``base_ref``; the diagnostics of the current specs."""
+    from mwaaform.plan.review import review as policy_review  # the one call into the policy review
+    from mwaaform.review import gitref
+
+    review = Review(base_ref, acknowledged=sorted(set(allow_replace)))
+    if base_ref is None:
+        head, base = _plan_all(paths), _Side()
+    else:
+        root = gitref.repository_root()
+        relative = gitref.repository_paths(paths, root)
+        with gitref.working_folder(root):
+            head = _plan_all(relative)
+        with gitref.checkout(base_ref, relative, root) as (folder, existing), gitref.working_folder(folder):
+            base = _plan_all(existing) if existing else _Side()
+        if base.diagnostics and any(d.severity == "error" for d in base.diagnostics):
+            review.notes.append(f"some specs are invalid at {base_ref}; their stacks are reviewed as new")
+        review.notes += [f"at {base_ref}: {failure}" for failure in base.failures]
+    review.errors += head.failures
+    if any(d.severity == "error" for d in head.diagnostics):
+        review.errors.append("invalid specs (see above)")
+    names = set(allow_replace)
+    matched: set[str] = set()
+    for stack in sorted(base.plans.keys() | head.plans.keys()):
+        old, new = base.plans.get(stack), head.plans.get(stack)
+        diff = diff_plans(stack, old, new)
+        changes = tuple(c.with_acknowledgement(names) if c.destructive else c for c in diff.changes)
+        diff = StackDiff(diff.stack, diff.base_exists, diff.head_exists, changes)
+        for c in diff.destructive:
+            matched |= names & {c.name, c.old_name, c.physical, c.old_physical, *c.environments}
+        deltas = compare(old, new, policy_review)
+        review.stacks.append(StackReview(stack, diff, deltas, diagram(new or old, diff)))  # type: ignore[arg-type]
+    review.notes += [f"--allow-replace {name}: no destructive change matches it" for name in sorted(names - matched)]
+    return review, head.diagnostics
