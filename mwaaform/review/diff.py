@@ -65,6 +65,13 @@ class ResourceChange:
     def label(self) -> str:
         return self.physical or self.old_physical or self.name
 
+    @property
+    def title(self) -> str:
+        """Its physical name, as "old → new" when the change renames it."""
+        if self.old_physical and self.physical and self.old_physical != self.physical:
+            return f"{self.old_physical} → {self.physical}"
+        return self.label
+
     def with_acknowledgement(self, names: set[str]) -> ResourceChange:
         keys = {self.name, self.old_name, self.physical, self.old_physical, *self.environments} - {""}
         return ResourceChange(**{**self.__dict__, "acknowledged": bool(keys & names)})

@@ -14,7 +14,9 @@ from mwaaform.plan.model import Plan
 from mwaaform.review.deltas import Deltas, compare
 from mwaaform.review.diagram import diagram
 from mwaaform.review.diff import ResourceChange, StackDiff, diff_plans
-from mwaaform.spec.loader import Diagnostic, load
+from mwaaform.spec.loader import Diagnostic, load, spec_files
+
+STATEFUL_ORDER = ["aws:mwaa/environment:Environment", "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,8 @@ class StackReview:
 
     @property
     def destructive(self) -> list[ResourceChange]:
-        return self.diff.destructive
+        """Destructive changes, the most costly first: environments, buckets, keys, log groups."""
+        return sorted(self.diff.destructive, key=lambda c: (STATEFUL_ORDER.index(c.type) if c.type in STATEFUL_ORDER else len(STATEFUL_ORDER), c.label))
 
     @property
     def blocking(self) -> list[ResourceChange]:
@@ -50,7 +53,11 @@ class Review:
         """Why the review fails (empty: it passes)."""
         reasons = list(self.errors)
         for s in self.stacks:
-            reasons += [f"{s.stack}: {c.op} of {c.kind} {c.label} is destructive (acknowledge with --allow-replace {c.environments[0] if c.environments else c.label})" for c in s.blocking]
+            reasons += [
+                f"{s.stack}: {c.op} of {c.kind} {c.title}{' (forced by ' + ', '.join(c.forced_by) + ')' if c.forced_by else ''} "
+                f"loses data: acknowledge with --allow-replace {c.environments[0] if c.environments else c.label}"
+                for c in s.blocking
+            ]
             reasons += [f"{s.stack}: mandatory policy violation: {f}" for f in s.mandatory]
         return reasons
 
@@ -63,7 +70,12 @@ class Review:
 class _Side:
     plans: dict[str, Plan] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)  # stack -> why it could not be planned
+    invalid: set[str] = field(default_factory=set)  # stacks whose spec file is invalid
+
+    @property
+    def unplanned(self) -> set[str]:
+        return self.invalid | set(self.failures)
 
 
 def _plan_all(paths: Sequence[str]) -> _Side:
@@ -72,11 +84,12 @@ def _plan_all(paths: Sequence[str]) -> _Side:
     side = _Side()
     result = load(paths)
     side.diagnostics = result.diagnostics
+    side.invalid = {p.stem for p in spec_files(paths)} - {s.name for s in result.stacks}
     for stack in result.stacks:
         try:
             side.plans[stack.name] = plan_stack(stack, policies=False).plan
         except _user_errors() as exc:
-            side.failures.append(f"cannot plan stack {stack.name} ({stack.path}): {exc}")
+            side.failures[stack.name] = f"cannot plan stack {stack.name} ({stack.path}): {exc}"
     return side
 
 
@@ -95,15 +108,16 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
             head = _plan_all(relative)
         with gitref.checkout(base_ref, relative, root) as (folder, existing), gitref.working_folder(folder):
             base = _plan_all(existing) if existing else _Side()
-        if base.diagnostics and any(d.severity == "error" for d in base.diagnostics):
-            review.notes.append(f"some specs are invalid at {base_ref}; their stacks are reviewed as new")
-        review.notes += [f"at {base_ref}: {failure}" for failure in base.failures]
-    review.errors += head.failures
-    if any(d.severity == "error" for d in head.diagnostics):
-        review.errors.append("invalid specs (see above)")
+        review.errors += [f"at {base_ref}: {failure}" for failure in base.failures.values()]
+        review.errors += [
+            f"stack {name}: its spec is invalid at {base_ref} ({_first_error(base.diagnostics)}), so what the change does cannot be told"
+            for name in sorted(base.invalid)
+        ]
+    review.errors += list(head.failures.values())
+    review.errors += [f"stack {name}: its spec is invalid (see above), so it is not reviewed" for name in sorted(head.invalid)]
     names = set(allow_replace)
     matched: set[str] = set()
-    for stack in sorted(base.plans.keys() | head.plans.keys()):
+    for stack in sorted((base.plans.keys() | head.plans.keys()) - head.unplanned - base.unplanned):
         old, new = base.plans.get(stack), head.plans.get(stack)
         diff = diff_plans(stack, old, new)
         changes = tuple(c.with_acknowledgement(names) if c.destructive else c for c in diff.changes)
@@ -114,3 +128,7 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
         review.stacks.append(StackReview(stack, diff, deltas, diagram(new or old, diff)))  # type: ignore[arg-type]
     review.notes += [f"--allow-replace {name}: no destructive change matches it" for name in sorted(names - matched)]
     return review, head.diagnostics
+
+
+def _first_error(diagnostics: Sequence[Diagnostic]) -> str:
+    return next((str(d) for d in diagnostics if d.severity == "error"), "")
