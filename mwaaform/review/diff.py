@@ -98,6 +98,11 @@ class StackDiff:
 def _show(value: Any, limit: int) -> str:
     if value is MISSING:
         return "(none)"
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("$asset", "$archive"):
+        # An uploaded file: its path and the start of its content hash.
+        fields = next(iter(value.values()))
+        where = fields.get("path") or fields.get("uri") or "text"
+        value = f"{where} (sha256 {fields['sha256'][:12]})" if "sha256" in fields else where
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
