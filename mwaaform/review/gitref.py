@@ -51,7 +51,10 @@ def repository_paths(paths: Sequence[str], root: Path) -> list[str]:
 
 def _tree(ref: str, root: Path) -> dict[str, str]:
     """Every file at ``ref``: path -> blob id."""
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
+    except UsageError:
+        raise UsageError(f"--base {ref}: no such commit, branch or tag in {root} (a shallow clone may need `git fetch` of it)") from None
     listing = _git(["ls-tree", "-r", "-z", "--full-tree", ref], root).decode()
     files = {}
     for entry in filter(None, listing.split("\0")):

@@ -109,7 +109,7 @@ def test_an_invalid_spec_is_an_error_not_a_deleted_stack(repo, capsys):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--base", "no-such-ref"], "git rev-parse"), (["--base", "HEAD~1", "elsewhere/"], "no such file or folder")],
+    [(["--base", "no-such-ref"], "--base no-such-ref: no such commit"), (["--base", "HEAD~1", "elsewhere/"], "no such file or folder")],
 )
 def test_usage_mistakes_exit_2_without_a_traceback(repo, capsys, args, message):
     code, _, err = review(capsys, *args)
