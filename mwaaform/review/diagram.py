@@ -94,7 +94,8 @@ def diagram(plan: Plan, diff: StackDiff | None = None) -> str:
             chart.close(2)
         endpoints = plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
         if endpoints:
-            services = sorted(str(e.inputs.get("serviceName", "")).rsplit(".", 1)[-1] for e in endpoints)
+            prefix = f"com.amazonaws.{plan_region(plan)}."
+            services = sorted(str(e.inputs.get("serviceName", "")).removeprefix(prefix) for e in endpoints)
             chart.node(endpoints, _label(f"{len(endpoints)} VPC endpoints", ", ".join(services)), indent=2)
         nats = plan.of_type("aws:ec2/natGateway:NatGateway")
         if nats:
@@ -106,7 +107,7 @@ def diagram(plan: Plan, diff: StackDiff | None = None) -> str:
             if nats:
                 chart.lines.append(f"  {nat} --> {igw}")
         else:
-            chart.lines.append(f"  {chart.node([], _label('no internet path'), ('((', '))'))}")
+            chart.node([], _label("no internet path"), ("((", "))"))
     flow_logs = plan.of_type("aws:ec2/flowLog:FlowLog")
     if flow_logs:
         chart.node(flow_logs, _label("VPC flow logs"))
@@ -122,7 +123,7 @@ def diagram(plan: Plan, diff: StackDiff | None = None) -> str:
             parts = [r for r in plan.of_type(type_) if name in owners.get(r.urn, ()) or (type_.endswith("MetricAlarm") and _alarm_of(plan, r) == name)]
             if not parts:
                 continue
-            detail = physical_name(parts[0]) if len(parts) == 1 else f"{len(parts)}"
+            detail = "customer managed" if type_ == "aws:kms/key:Key" else physical_name(parts[0]) if len(parts) == 1 else f"{len(parts)}"
             part = chart.node(parts, _label(title, detail), (left, right), 2)
             chart.lines.append(f"    {node} --- {part}")
         chart.close()
@@ -142,6 +143,14 @@ def diagram(plan: Plan, diff: StackDiff | None = None) -> str:
                 chart.node([RecordedResource(change.urn, change.type, change.name, True, {}, {}, None, None, None)], _label(change.type.rsplit(":", 1)[-1], change.label), indent=2)
             chart.close()
     return chart.text()
+
+
+def plan_region(plan: Plan) -> str:
+    """The region of the stack's AWS provider (as the spec named it)."""
+    for provider in plan.of_type("pulumi:providers:aws"):
+        if isinstance(provider.inputs.get("region"), str):
+            return provider.inputs["region"]
+    return ""
 
 
 def _alarm_of(plan: Plan, alarm: RecordedResource) -> str | None:

@@ -120,4 +120,7 @@ def test_removing_an_environment_deletes_its_stateful_resources(compare):
     assert ("MWAA environment", "other-dev") in deleted
     assert {c.environments for c in diff.destructive} == {("other-dev",)}
     assert all(c.op == "delete" for c in diff.destructive)
+    # Acknowledging one environment acknowledges its own losses, not another's.
+    assert all(c.with_acknowledgement({"other-dev"}).acknowledged for c in diff.destructive)
+    assert not any(c.with_acknowledgement({"sample-dev"}).acknowledged for c in diff.destructive)
     assert json.dumps([c.name for c in diff.of("create")]) == "[]"
