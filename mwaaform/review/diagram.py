@@ -135,12 +135,20 @@ def diagram(plan: Plan, diff: StackDiff | None = None) -> str:
             chart.lines.append(f"  {node} --> {chart.node([], _label('existing subnets', *map(str, subnet_ids)))}")
 
     if diff:
-        gone = [c for c in diff.changes if c.op == "delete"]
+        # What the change deletes is not in the plan: its stateful resources get a node each.
+        drawn = {r.urn for r in plan.resources}
+        gone = [c for c in diff.changes if c.op == "delete" and c.urn not in drawn]
         if gone:
             chart.open("deleted")
-            for change in gone:
+            for change in [c for c in gone if c.stateful]:
                 chart.ops = {**chart.ops, change.urn: "delete"}
-                chart.node([RecordedResource(change.urn, change.type, change.name, True, {}, {}, None, None, None)], _label(change.type.rsplit(":", 1)[-1], change.label), indent=2)
+                stub = RecordedResource(change.urn, change.type, change.name, True, {}, {}, None, None, None)
+                chart.node([stub], _label(change.kind, change.label), indent=2)
+            others = [c for c in gone if not c.stateful]
+            if others:
+                chart.ops = {**chart.ops, **{c.urn: "delete" for c in others}}
+                stubs = [RecordedResource(c.urn, c.type, c.name, True, {}, {}, None, None, None) for c in others]
+                chart.node(stubs, _label(f"{len(others)} other resource{'s' if len(others) > 1 else ''}"), indent=2)
             chart.close()
     return chart.text()
 

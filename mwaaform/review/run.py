@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mwaaform.plan.model import Plan
 from mwaaform.review.deltas import Deltas, compare
 from mwaaform.review.diagram import diagram
 from mwaaform.review.diff import ResourceChange, StackDiff, diff_plans
-from mwaaform.spec.loader import Diagnostic, load, spec_files
+from mwaaform.spec.loader import Diagnostic, UsageError, load, spec_files
 
 STATEFUL_ORDER = ["aws:mwaa/environment:Environment", "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"]
 
@@ -78,10 +79,17 @@ class _Side:
         return self.invalid | set(self.failures)
 
 
-def _plan_all(paths: Sequence[str]) -> _Side:
+def _plan_all(paths: Sequence[str], allow_empty: bool = False) -> _Side:
+    """Plan every stack under ``paths``; ``allow_empty``: folders without specs are no stacks."""
     from mwaaform.plan.run import _user_errors, plan_stack
 
     side = _Side()
+    try:
+        spec_files(paths)
+    except UsageError:
+        if allow_empty and all(Path(p).is_dir() for p in paths):
+            return side  # a change that removes the last spec deletes its stacks
+        raise
     result = load(paths)
     side.diagnostics = result.diagnostics
     side.invalid = {p.stem for p in spec_files(paths)} - {s.name for s in result.stacks}
@@ -105,7 +113,7 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
         root = gitref.repository_root()
         relative = gitref.repository_paths(paths, root)
         with gitref.working_folder(root):
-            head = _plan_all(relative)
+            head = _plan_all(relative, allow_empty=True)
         with gitref.checkout(base_ref, relative, root) as (folder, existing), gitref.working_folder(folder):
             base = _plan_all(existing) if existing else _Side()
         review.errors += [f"at {base_ref}: {failure}" for failure in base.failures.values()]

@@ -121,3 +121,13 @@ def test_outside_a_git_repository_base_is_a_usage_error(tmp_path, monkeypatch, c
     monkeypatch.chdir(tmp_path)
     code, _, err = review(capsys, "--base", "main", "stack.yaml")
     assert code == 2 and "needs a git repository" in err
+
+
+def test_removing_a_spec_deletes_its_stack_and_that_is_destructive(repo, capsys):
+    (repo / "environments" / "sample.yaml").unlink()
+    code, out, _ = review(capsys, "--base", "HEAD~1", "--format", "markdown")
+    assert code == 1
+    assert "| sample (deleted) | 0 | 0 | 0 |" in out
+    rows = [line for line in out.splitlines() if line.startswith("| ❌ |")]
+    assert len(rows) == 7 and all("**delete**" in row for row in rows)
+    assert "MWAA environment `sample-dev`" in rows[0]
