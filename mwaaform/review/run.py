@@ -118,7 +118,7 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
             base = _plan_all(existing) if existing else _Side()
         review.errors += [f"at {base_ref}: {failure}" for failure in base.failures.values()]
         review.errors += [
-            f"stack {name}: its spec is invalid at {base_ref} ({_first_error(base.diagnostics)}), so what the change does cannot be told"
+            f"stack {name}: its spec is invalid at {base_ref} ({_first_error(base.diagnostics, name)}), so what the change does cannot be told"
             for name in sorted(base.invalid)
         ]
     review.errors += list(head.failures.values())
@@ -138,5 +138,8 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
     return review, head.diagnostics
 
 
-def _first_error(diagnostics: Sequence[Diagnostic]) -> str:
-    return next((str(d) for d in diagnostics if d.severity == "error"), "")
+def _first_error(diagnostics: Sequence[Diagnostic], stack: str) -> str:
+    """The first error of a stack's spec (or of the defaults file it uses)."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    own = [d for d in errors if Path(d.position.file).stem == stack]
+    return str((own or errors or [""])[0])

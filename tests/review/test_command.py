@@ -131,3 +131,15 @@ def test_removing_a_spec_deletes_its_stack_and_that_is_destructive(repo, capsys)
     rows = [line for line in out.splitlines() if line.startswith("| ❌ |")]
     assert len(rows) == 7 and all("**delete**" in row for row in rows)
     assert "MWAA environment `sample-dev`" in rows[0]
+
+
+def test_a_spec_invalid_at_the_base_fails_the_review_instead_of_showing_a_new_stack(repo, capsys):
+    spec = repo / "environments" / "sample.yaml"
+    valid = spec.read_text()
+    spec.write_text(valid + "cost: {}\n")
+    git(repo, "commit", "-qam", "a field this version does not know")
+    spec.write_text(valid)
+    code, out, _ = review(capsys, "--base", "HEAD")
+    assert code == 1
+    assert "stack sample: its spec is invalid at HEAD (environments/sample.yaml:" in out and "unknown key 'cost'" in out
+    assert "to create" not in out
