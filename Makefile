@@ -47,6 +47,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
+	$(BIN)/python -m benchmarks.review
 
 clean:
 	rm -rf build .pytest_cache
