@@ -108,10 +108,13 @@ def _show(value: Any, limit: int) -> str:
 
 
 def properties(resource: RecordedResource) -> dict[str, Any]:
-    """What a diff compares: the inputs, and the tags as the provider applies them."""
+    """What a diff compares: the inputs, the tags as the provider applies them, and the resource
+    options that guard against loss (``pulumi:protect``, ``pulumi:retainOnDelete``)."""
     props = dict(resource.inputs)
     if "tagsAll" in resource.outputs:
         props["tagsAll"] = resource.outputs["tagsAll"]
+    props["pulumi:protect"] = resource.protect
+    props["pulumi:retainOnDelete"] = resource.retain_on_delete
     return props
 
 

@@ -124,3 +124,12 @@ def test_removing_an_environment_deletes_its_stateful_resources(compare):
     assert all(c.with_acknowledgement({"other-dev"}).acknowledged for c in diff.destructive)
     assert not any(c.with_acknowledgement({"sample-dev"}).acknowledged for c in diff.destructive)
     assert json.dumps([c.name for c in diff.of("create")]) == "[]"
+
+
+def test_turning_deletion_protection_on_shows_on_the_stateful_resources(compare):
+    diff = compare(MINIMAL, env_with("deletion_protection: true"))
+    env = one(diff, ENV)
+    assert env.op == "update"
+    assert [(p.path, p.old, p.new) for p in env.changes] == [("pulumi:protect", False, True)]
+    assert one(diff, "aws:s3/bucket:Bucket").op == "update"
+    assert not diff.of("replace")
