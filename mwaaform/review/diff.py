@@ -35,7 +35,7 @@ class PropertyChange:
     def shown(self, limit: int = 100) -> tuple[str, str]:
         """(old, new) as a reviewer may read them: secrets never shown, long values cut."""
         if self.secret:
-            return (SECRET if self.old is not MISSING else "(none)", SECRET + " (changed)" if self.new is not MISSING else "(none)")
+            return (SECRET if self.old is not MISSING else "(none)", SECRET + f" ({_secret_change(self.old, self.new)})" if self.new is not MISSING else "(none)")
         return _show(self.old, limit), _show(self.new, limit)
 
 
@@ -93,6 +93,18 @@ class StackDiff:
 
     def counts(self) -> dict[str, int]:
         return {op: len(self.of(op)) for op in ("create", "update", "replace", "delete")}
+
+
+def _secret_change(old: Any, new: Any) -> str:
+    """What changed in a secret, without its values: for a map, the keys added, removed, changed."""
+    old = {} if old is MISSING else old
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return "changed"
+    parts = [f"added {', '.join(sorted(new.keys() - old.keys()))}" if new.keys() - old.keys() else ""]
+    parts.append(f"removed {', '.join(sorted(old.keys() - new.keys()))}" if old.keys() - new.keys() else "")
+    changed = sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
+    parts.append(f"changed {', '.join(changed)}" if changed else "")
+    return "; ".join(p for p in parts if p) or "changed"
 
 
 def _show(value: Any, limit: int) -> str:

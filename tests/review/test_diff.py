@@ -101,7 +101,8 @@ def test_turning_on_the_secrets_backend_is_seen_but_its_values_are_not_shown(com
     assert len(options) == 1 and options[0].secret
     old, new = options[0].shown()
     assert "SecretsManagerBackend" not in old + new and "airflow/conn" not in old + new
-    assert new == "[secret] (changed)"
+    # The option names are not secret: the reviewer sees which ones the change sets.
+    assert new == "[secret] (added secrets.backend, secrets.backend_kwargs)"
 
 
 def test_default_tags_reach_every_taggable_resource(compare):
