@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mwaaform.plan.model import Plan, RecordedResource
-from mwaaform.review.diff import StackDiff, _environments, physical_name
+from mwaaform.review.diff import StackDiff, environment_owners, physical_name
 
 SEVERITY = {"create": 1, "update": 2, "replace": 3, "delete": 4}
 STYLES = {
@@ -112,7 +112,7 @@ def diagram(plan: Plan, diff: StackDiff | None = None) -> str:
     if flow_logs:
         chart.node(flow_logs, _label("VPC flow logs"))
 
-    owners = _environments(plan)
+    owners = environment_owners(plan)
     for env in plan.of_type("aws:mwaa/environment:Environment"):
         name = str(env.inputs.get("name", env.name))
         chart.open(f"environment {name}")

@@ -169,7 +169,7 @@ def physical_name(resource: RecordedResource) -> str:
     return resource.id or ""
 
 
-def _environments(plan: Plan | None) -> dict[str, set[str]]:
+def environment_owners(plan: Plan | None) -> dict[str, set[str]]:
     """URN -> names of the MWAA environments that use it (directly, or through a component)."""
     if plan is None:
         return {}
@@ -225,7 +225,7 @@ def _pair_renames(deleted: list[RecordedResource], created: list[RecordedResourc
 
 def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:
     before, after = _reviewed(base), _reviewed(head)
-    owners_before, owners_after = _environments(base), _environments(head)
+    owners_before, owners_after = environment_owners(base), environment_owners(head)
 
     def change(op: str, old: RecordedResource | None, new: RecordedResource | None, props=(), forced=()) -> ResourceChange:
         current = new or old

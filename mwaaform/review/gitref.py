@@ -105,7 +105,9 @@ def checkout(ref: str, paths: Sequence[str], root: Path) -> Iterator[tuple[Path,
 
 def _read_blobs(blobs: Sequence[str], root: Path) -> list[bytes]:
     """The contents of ``blobs``, read in one ``git cat-file --batch``."""
-    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(blobs) + "\n").encode(), capture_output=True, check=True)
+    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(blobs) + "\n").encode(), capture_output=True, check=False)
+    if done.returncode != 0:
+        raise UsageError(f"git cat-file: {done.stderr.decode(errors='replace').strip() or 'failed'}")
     out, contents, at = done.stdout, [], 0
     for _ in blobs:
         header_end = out.index(b"\n", at)
