@@ -25,6 +25,17 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Mermaid's own parser (npm `mermaid` under Node.js, with jsdom) checks the review's diagrams in the
+# tests; installed into .node/ (ignored), from the pinned tests/review/node/package.json.
+NODE_DEPS := .node/.installed
+$(NODE_DEPS): tests/review/node/package.json
+	mkdir -p .node
+	cp tests/review/node/package.json .node/package.json
+	cd .node && npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_DEPS)
+
+test: $(NODE_DEPS)
+
 # Regenerate the generated references (docs/spec.md, docs/spec.schema.json); tests fail when stale.
 docs: $(STAMP)
 	$(BIN)/mwaaform docs > docs/spec.md
@@ -37,6 +48,7 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
 	$(BIN)/python benchmarks/preflight.py
+	$(BIN)/python -m benchmarks.review
 
 clean:
 	rm -rf build .pytest_cache

@@ -54,6 +54,21 @@ def _parser() -> argparse.ArgumentParser:
     cost.add_argument("--json", action="store_true", help="print the estimates as JSON")
     cost.set_defaults(func=_cost)
 
+    review = commands.add_parser("review", help="what a change does to what is deployed: diff against a git ref, verdict, PR comment")
+    review.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
+    review.add_argument("--base", metavar="GIT_REF", help="compare with the specs at this git ref (without it, every stack is new)")
+    review.add_argument(
+        "--allow-replace",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="acknowledge the destructive changes of this environment (or resource); repeatable",
+    )
+    review.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="text (default), json, or markdown (a PR comment)")
+    review.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
+    review.add_argument("--out", metavar="FILE", help="also write the output to FILE")
+    review.set_defaults(func=_review)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of a spec file")
     schema.set_defaults(func=_schema)
 
@@ -125,6 +140,12 @@ def _cost(args: argparse.Namespace) -> int:
     from mwaaform.cost.command import cost_command  # plans the stacks: imports pulumi
 
     return cost_command(result.stacks, as_json=args.json)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from mwaaform.review.command import review_command  # imports pulumi: only for this verb
+
+    return review_command(args.paths, base=args.base, allow_replace=args.allow_replace, fmt=args.format, out=args.out)
 
 
 def _schema(args: argparse.Namespace) -> int:

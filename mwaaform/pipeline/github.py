@@ -97,17 +97,17 @@ def _entry(target: Target) -> dict:
 def _steps() -> list[dict]:
     cmds = commands('"$STACK"', '"$SPEC"', '"$REGION"')
     return [
-        {"uses": "actions/checkout@v4"},
-        {"uses": "actions/setup-python@v5", "with": {"python-version": PYTHON_VERSION}},
+        {"uses": "actions/checkout@v5"},
+        {"uses": "actions/setup-python@v6", "with": {"python-version": PYTHON_VERSION}},
         {
             # The virtualenv Pulumi.yaml names: the program runs in it, and mwaaform's CLI comes from it.
             "name": "Install mwaaform",
             "run": 'python -m venv venv\nvenv/bin/pip install -r requirements.txt\necho "$PWD/venv/bin" >> "$GITHUB_PATH"\n',
         },
-        {"name": "Install the Pulumi CLI", "uses": "pulumi/actions@v6"},
+        {"name": "Install the Pulumi CLI", "uses": "pulumi/actions@v7"},
         {
             "name": "Assume the deploy role of ${{ matrix.account }}",
-            "uses": "aws-actions/configure-aws-credentials@v4",
+            "uses": "aws-actions/configure-aws-credentials@v6",
             "with": {"role-to-assume": "${{ matrix.role }}", "aws-region": "${{ matrix.region }}"},
         },
         {"name": "Preflight", "run": 'mwaaform preflight "$SPEC"'},

@@ -265,7 +265,8 @@ def test_file_assets_are_recorded_relative_to_the_working_directory(tmp_path, mo
         aws.s3.BucketObjectv2("hello", bucket=bucket.bucket, key="dags/hello.py", source=pulumi.FileAsset(str(dag)))
 
     obj = run_program(program).one("aws:s3/bucketObjectv2:BucketObjectv2")
-    assert obj.inputs["source"] == {"$asset": {"path": "dags/hello.py"}}
+    # The content's SHA-256 travels with the path: a changed file is a changed input.
+    assert obj.inputs["source"] == {"$asset": {"path": "dags/hello.py", "sha256": hashlib.sha256(b"print('hi')\n").hexdigest()}}
     # S3's ETag of a single-part, non-KMS upload is the MD5 of the content.
     assert obj.outputs["etag"] == hashlib.md5(dag.read_bytes()).hexdigest()  # noqa: S324
     assert re.fullmatch(r"[A-Za-z0-9._]{32}", obj.outputs["versionId"])
@@ -371,3 +372,49 @@ def test_no_event_loop_noise_at_exit_and_same_plan_whatever_the_hash_seed():
 def test_reading_an_existing_resource_is_a_cloud_lookup():
     with pytest.raises(CloudLookupError, match="aws:s3/bucket:Bucket 'existing-bucket'"):
         run_program(lambda: aws.s3.Bucket.get("imported", "existing-bucket"))
+
+
+def test_a_replacing_input_gives_a_resource_a_new_id_and_the_change_reaches_its_users():
+    def program(cidr: str, tags: dict) -> None:
+        vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", tags=tags)
+        aws.ec2.Subnet("a", vpc_id=vpc.id, cidr_block=cidr, availability_zone="us-east-1a")
+
+    base = run_program(lambda: program("10.0.0.0/24", {"Team": "a"}))
+    retagged = run_program(lambda: program("10.0.0.0/24", {"Team": "b"}))
+    moved = run_program(lambda: program("10.0.1.0/24", {"Team": "a"}))
+    subnet = "aws:ec2/subnet:Subnet"
+    # A tag is updated in place: same ids. A new CIDR (force-new) is a new subnet: a new id.
+    assert retagged.one(subnet).id == base.one(subnet).id
+    assert retagged.one("aws:ec2/vpc:Vpc").id == base.one("aws:ec2/vpc:Vpc").id
+    assert moved.one(subnet).id != base.one(subnet).id
+    assert moved.one("aws:ec2/vpc:Vpc").id == base.one("aws:ec2/vpc:Vpc").id
+
+
+def test_a_major_airflow_upgrade_changes_the_environment_id_a_minor_one_does_not():
+    def program(version: str) -> None:
+        aws.mwaa.Environment(
+            "env",
+            name="env",
+            airflow_version=version,
+            dag_s3_path="dags/",
+            execution_role_arn="arn:aws:iam::111122223333:role/r",
+            source_bucket_arn="arn:aws:s3:::b",
+            network_configuration={"security_group_ids": ["sg-1"], "subnet_ids": ["subnet-1", "subnet-2"]},
+        )
+
+    arns = {v: run_program(lambda v=v: program(v)).one("aws:mwaa/environment:Environment").outputs["webserverUrl"] for v in ("2.9.2", "2.10.3", "3.0.6")}
+    assert arns["2.9.2"] == arns["2.10.3"]
+    assert arns["3.0.6"] != arns["2.10.3"]
+
+
+def test_the_providers_default_tags_are_expanded_onto_taggable_resources():
+    def program() -> None:
+        provider = aws.Provider("aws", region="us-east-1", default_tags={"tags": {"Owner": "team", "Stage": "dev"}})
+        opts = pulumi.ResourceOptions(provider=provider)
+        aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", tags={"Stage": "prod", "Name": "vpc"}, opts=opts)
+        aws.s3.BucketPolicy("policy", bucket="b", policy="{}", opts=opts)
+
+    plan = run_program(program)
+    # The resource's own tag wins over the default, as in the provider.
+    assert plan.one("aws:ec2/vpc:Vpc").outputs["tagsAll"] == {"Owner": "team", "Stage": "prod", "Name": "vpc"}
+    assert "tagsAll" not in plan.one("aws:s3/bucketPolicy:BucketPolicy").outputs

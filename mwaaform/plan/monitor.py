@@ -1,0 +1,181 @@
+"""The recording monitor: Pulumi's mock monitor, plus a record of every registration.
+
+It also refuses cloud look-ups (provider functions, ``Resource.get``): plans must not make any.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+
+from mwaaform.plan.mock_state import StateFactory, first_preview_state
+from mwaaform.plan.model import STACK_TYPE, CloudLookupError, RecordedResource
+from mwaaform.plan.wire import decode_struct, jsonable, plain
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def __init__(self, states: StateFactory, lookups: list[str], preview: bool = False):
+        self.states = states
+        self.lookups = lookups
+        self.preview = preview
+        # The monitor sets the URN being registered here (per thread: registrations run on the
+        # event loop's executor threads) because MockResourceArgs does not carry it.
+        self.current = threading.local()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        urn = getattr(self.current, "urn", None) or f"{self.states.stack}::{args.typ}::{args.name}"
+        resource_id, state = self.states.make(args, urn)
+        if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
+            return first_preview_state(args.typ, args.inputs, state)
+        return resource_id, state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list | None]:
+        self.lookups.append(args.token)
+        raise CloudLookupError(args.token)
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock monitor, plus a record of every registration and of the stack's outputs."""
+
+    def __init__(self, mocks: Mocks, project: str, stack: str):
+        super().__init__(mocks)
+        self.project = project
+        self.stack = stack
+        # URN -> position in the program's declaration order. Registrations reach the monitor from
+        # the event loop's executor threads in an order that can vary from run to run; the
+        # declaration order (recorded synchronously as each resource is constructed) does not.
+        self.declared: dict[str, int] = {}
+        self._qualified: dict[int, tuple[Any, str]] = {}
+        self.taggable: set[str] = set()
+        self.order: list[str] = []
+        self.records: dict[str, dict[str, Any]] = {}
+        self.stack_outputs: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+        # MockMonitor makes an event loop in each executor thread that calls it and never closes
+        # it; collected at interpreter exit, such a loop prints "Exception ignored ... Invalid file
+        # descriptor". The monitor makes them itself, and run_program closes them.
+        self.thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def _ensure_thread_loop(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        try:
+            asyncio.get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            with self._lock:
+                self.thread_loops.append(loop)
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return urn_of(self.project, self.stack, qualified_type(parent.split("::")[2] if parent else "", type_), name)
+
+    def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        self._ensure_thread_loop()
+        inputs, secrets = decode_struct(request.object)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        record = {
+            "urn": urn,
+            "type": request.type,
+            "name": request.name,
+            "custom": bool(request.custom),
+            "inputs": inputs,
+            "parent": request.parent or None,
+            "provider": request.provider or None,
+            "protect": bool(request.protect),
+            "retain_on_delete": bool(request.retainOnDelete),
+            # The SDK collects dependencies in sets; sorted, plans do not vary with PYTHONHASHSEED.
+            "dependencies": sorted(set(request.dependencies)),
+            "property_dependencies": {
+                key: sorted(set(deps.urns)) for key, deps in sorted(request.propertyDependencies.items()) if deps.urns
+            },
+            "delete_before_replace": bool(request.deleteBeforeReplace),
+            "ignore_changes": list(request.ignoreChanges),  # program order: a list in the SDK
+            "secret_inputs": secrets,
+        }
+        with self._lock:
+            self.order.append(urn)
+            self.records[urn] = record
+        self.mocks.current.urn = urn
+        try:
+            return super().RegisterResource(request)
+        finally:
+            self.mocks.current.urn = None
+
+    def ReadResource(self, request):  # noqa: N802 - gRPC method name
+        # `Resource.get(...)` and StackReference read existing state from the cloud or a backend.
+        token = f"read of {request.type} {request.id!r}"
+        self.mocks.lookups.append(token)
+        raise CloudLookupError(token)
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802 - gRPC method name
+        self._ensure_thread_loop()
+        if request.urn.split("::")[2] == STACK_TYPE:
+            outputs = plain(json_format.MessageToDict(request.outputs))
+            # set_mocks registers the root's (empty) outputs before the program runs, and that
+            # call may arrive after the final one: an empty registration never replaces exports.
+            with self._lock:
+                if outputs or self.stack_outputs is None:
+                    self.stack_outputs = outputs
+        return super().RegisterResourceOutputs(request)
+
+    def declare(self, args: pulumi.ResourceTransformationArgs) -> None:
+        """A stack transformation that changes nothing and notes each resource's URN and rank."""
+        parent = args.opts.parent if args.opts is not None else None
+        parent_type = STACK_TYPE if parent is None else self._qualified.get(id(parent), (None, STACK_TYPE))[1]
+        qualified = qualified_type(parent_type, args.type_)
+        self._qualified[id(args.resource)] = (args.resource, qualified)
+        urn = urn_of(self.project, self.stack, qualified, args.name)
+        self.declared.setdefault(urn, len(self.declared))
+        # pulumi-aws gives every taggable resource a `tags_all` output: the provider's default
+        # tags merged with the resource's own.
+        if hasattr(type(args.resource), "tags_all"):
+            self.taggable.add(urn)
+
+    def recorded(self) -> list[RecordedResource]:
+        result = []
+        arrival = {urn: i for i, urn in enumerate(self.order)}
+        ranked = sorted(self.order, key=lambda u: (u.split("::")[2] != STACK_TYPE, self.declared.get(u, len(self.declared)), arrival[u]))
+        for urn in ranked:
+            record = self.records[urn]
+            registration = self.resources.get(urn)
+            outputs: dict[str, Any] = {}
+            resource_id = None
+            if registration is not None:
+                outputs = jsonable(registration.state)
+                resource_id = registration.id or None
+            elif record["type"] == STACK_TYPE:
+                outputs = dict(self.stack_outputs or {})
+            if urn in self.taggable:
+                outputs["tagsAll"] = {**_default_tags(self.records, record["provider"]), **(record["inputs"].get("tags") or {})}
+            result.append(RecordedResource(outputs=outputs, id=resource_id, **record))
+        return result
+
+
+def _default_tags(records: dict[str, dict[str, Any]], provider: str | None) -> dict[str, str]:
+    """The ``default_tags`` of the provider reference ``urn::id`` (providers send objects as JSON)."""
+    record = records.get(provider.rsplit("::", 1)[0]) if provider else None
+    value = (record or {}).get("inputs", {}).get("defaultTags")
+    if isinstance(value, str):
+        value = json.loads(value)
+    tags = (value or {}).get("tags") if isinstance(value, dict) else None
+    return dict(tags or {})
+
+
+def qualified_type(parent_type: str, type_: str) -> str:
+    # As the engine builds URNs: children of the root stack have their bare type, deeper
+    # resources their parent's qualified type, "$", their own (pulumi sdk/go/common/resource/urn.go).
+    if not parent_type or parent_type == STACK_TYPE or type_ == STACK_TYPE:
+        return type_
+    return f"{parent_type}${type_}"
+
+
+def urn_of(project: str, stack: str, qualified: str, name: str) -> str:
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
