@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mwaaform.spec.files import check_local_file
 from mwaaform.spec.models import Environment, StackSpec
 from mwaaform.spec.values import END_OF_SUPPORT, SCHEDULERS_RANGE, WEBSERVERS_RANGE
 from mwaaform.tags import stack_tags
@@ -146,9 +147,9 @@ def local_files_exist(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
             value = getattr(env, field)
             if value is None:
                 continue
-            path = ctx.base_dir / value
-            if not path.is_file():
-                yield Issue((*loc, field), f"{field} file {value!r} not found (looked for {path})")
+            problem = check_local_file(field, value, ctx.base_dir)
+            if problem:
+                yield Issue((*loc, field), problem)
 
 
 def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
@@ -159,10 +160,9 @@ def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     for loc, env in _envs(spec):
         if env.requirements is None:
             continue
-        path = ctx.base_dir / env.requirements
-        if not path.is_file():
-            continue  # reported by local_files_exist
-        text = path.read_text(encoding="utf-8", errors="replace")
+        if check_local_file("requirements", env.requirements, ctx.base_dir):
+            continue  # reported by local_files_exist; never read a file from outside the project
+        text = (ctx.base_dir / env.requirements).read_text(encoding="utf-8", errors="replace")
         if "--no-index" not in text:
             yield Issue(
                 (*loc, "requirements"),
