@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mwaaform.spec import rules
+from mwaaform.spec.facts import accepted_airflow_versions, airflow_versions
 from mwaaform.spec.models import StackSpec
 from mwaaform.spec.source import Position, Source, SourceError, read_source
 from mwaaform.spec.values import STAGES
@@ -111,7 +112,7 @@ def load_file(path: Path, defaults_cache: dict[Path, Source | None] | None = Non
     except SourceError as exc:
         return None, [Diagnostic(exc.position, "", exc.message)]
     data, positions = _apply_defaults(source, defaults)
-    merged = Source(source.file, data, positions)
+    merged = Source(source.file, data, positions, source.written)
     try:
         spec = StackSpec.model_validate(data)
     except ValidationError as exc:
@@ -244,12 +245,22 @@ def _diagnostic(source: Source, loc: tuple, message: str, severity: Literal["err
 def _from_pydantic(exc: ValidationError, source: Source) -> Iterable[Diagnostic]:
     for error in exc.errors(include_url=False):
         loc = tuple(part for part in error["loc"] if part != "[key]")
-        yield _diagnostic(source, loc, _message(error, loc))
+        yield _diagnostic(source, loc, _message(error, loc, source.written.get(loc)))
 
 
-def _message(error: dict, loc: tuple) -> str:
+def _message(error: dict, loc: tuple, written: str | None = None) -> str:
     kind = error["type"]
     value = error.get("input")
+    if loc and loc[-1] == "airflow_version" and isinstance(value, str):
+        info = airflow_versions().get(value)
+        if info is not None and not info.accepted:
+            newest = accepted_airflow_versions()[-1]
+            return (
+                f"Apache Airflow {value} reached end of support on MWAA on {info.end_of_support}: CreateEnvironment "
+                f"no longer accepts it; upgrade (newest: {newest!r})"
+            )
+    if written is not None and not isinstance(value, str) and _wants_text(error):
+        return _quote_hint(value, written)
     if kind == "extra_forbidden":
         key = loc[-1]
         hint = _did_you_mean(str(key), _fields_at(loc[:-1]))
@@ -273,6 +284,26 @@ def _message(error: dict, loc: tuple) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     return message
+
+
+def _wants_text(error: dict) -> bool:
+    """A field that expects text (or a closed set of texts) got a number, boolean or null."""
+    if error["type"] == "string_type":
+        return True
+    if error["type"] == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return expected.startswith("'")
+    return False
+
+
+def _quote_hint(value: Any, written: str) -> str:
+    """YAML read ``written`` as something else than text: say what, and how to keep the text."""
+    kind = "null" if value is None else f"the {'boolean' if isinstance(value, bool) else 'number'} {value!r}"
+    if isinstance(value, bool):
+        kind = f"the boolean {str(value).lower()}"
+    if written == str(value) or isinstance(value, bool) and written in ("true", "false"):
+        return f"expected text, got {kind}: quote it (\"{written}\")"
+    return f"expected text, but YAML reads {written} as {kind}: quote it (\"{written}\")"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

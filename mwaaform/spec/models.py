@@ -69,8 +69,12 @@ def _ipv4_network(value: str) -> str:
     # VPC CIDR blocks are /16 to /28. https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
     if not 16 <= network.prefixlen <= 28:
         raise ValueError(f"a VPC CIDR block must be between /16 and /28, got /{network.prefixlen}")
-    if not network.is_private:
-        raise ValueError(f"{value} is not a private (RFC 1918) range")
+    from mwaaform.spec.facts import vpc_cidr_ranges
+
+    ranges = vpc_cidr_ranges()  # mwaaform/data/vpc_cidr_ranges.yaml, with its source
+    if not any(network.subnet_of(allowed) for allowed, _ in ranges):
+        names = ", ".join(f"{allowed} ({name})" for allowed, name in ranges)
+        raise ValueError(f"{value} is not in a range for a private VPC: use one of {names}")
     return value
 
 
@@ -224,6 +228,20 @@ MaintenanceWindow = Annotated[
 ConfigKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+$", max_length=64)]
 
 
+def _config_value(value: str) -> str:
+    # MWAA CreateEnvironment AirflowConfigurationOptions values: 1 to 65,536 characters of pattern
+    # [ -~]+ (printable ASCII). https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+    if not 1 <= len(value) <= 65_536:
+        raise ValueError(f"a configuration value is 1 to 65,536 characters, not {len(value):,}")
+    bad = next((c for c in value if not " " <= c <= "~"), None)
+    if bad is not None:
+        raise ValueError(f"a configuration value is printable ASCII on one line (MWAA refuses {bad!r})")
+    return value
+
+
+ConfigValue = Annotated[str, AfterValidator(_config_value)]
+
+
 class Environment(SpecModel):
     """One Amazon MWAA environment."""
 
@@ -257,7 +275,7 @@ class Environment(SpecModel):
     )
     plugins: LocalPath | None = Field(default=None, description="Local plugins.zip, relative to the spec file.")
     startup_script: LocalPath | None = Field(default=None, description="Local startup shell script, relative to the spec file.")
-    airflow_configuration_options: dict[ConfigKey, str] = Field(
+    airflow_configuration_options: dict[ConfigKey, ConfigValue] = Field(
         default_factory=dict, description="Apache Airflow configuration overrides, `section.key: value`."
     )
     maintenance_window: MaintenanceWindow | None = Field(

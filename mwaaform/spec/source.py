@@ -14,7 +14,7 @@ Problems are raised as :class:`SourceError` with a position, never as a tracebac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class Source:
     file: str
     data: Any
     positions: dict[Path_, Position]
+    # How each scalar that YAML did not read as text was written (``2.10`` read as 2.1), for hints.
+    written: dict[Path_, str] = field(default_factory=dict)
 
     def position(self, path: Path_) -> Position:
         """The position of ``path``, or of its closest ancestor that has one."""
@@ -164,8 +166,9 @@ def parse_yaml(text: str, name: str, lines: list[int] | None = None) -> Source:
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(where.node(node), f"a spec is a mapping of keys to values, not a {_kind(node)}")
     positions: dict[Path_, Position] = {(): where.node(node)}
-    data = _build(node, (), positions, where, yaml.SafeLoader(""), _Budget())
-    return Source(name, data, positions)
+    budget = _Budget()
+    data = _build(node, (), positions, where, yaml.SafeLoader(""), budget)
+    return Source(name, data, positions, budget.written)
 
 
 class _Where:
@@ -199,6 +202,7 @@ class _Budget:
     def __init__(self) -> None:
         self.left = self.LIMIT
         self.ancestors: set[int] = set()
+        self.written: dict[Path_, str] = {}
 
 
 def _build(
@@ -210,7 +214,10 @@ def _build(
     if id(node) in budget.ancestors:
         raise SourceError(where.node(node), "a YAML alias refers to a value that contains it")
     if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        return _scalar(node, where, constructor)
+        value = _scalar(node, where, constructor)
+        if not isinstance(value, str):
+            budget.written[path] = node.value
+        return value
     budget.ancestors.add(id(node))
     try:
         return _collection(node, path, positions, where, constructor, budget)
