@@ -294,7 +294,12 @@ def _message(error: dict, loc: tuple, written: str | None = None) -> str:
                 f"no longer accepts it; upgrade (newest: {newest!r})"
             )
     if written is not None and not isinstance(value, str) and _wants_text(error):
-        return _quote_hint(value, written)
+        if kind != "literal_error" or written in _choices(error):
+            return _quote_hint(value, written)
+        # 2.10 for "2.10.3": quoting alone does not help, but the number is what misleads.
+        near = [c for c in _choices(error) if c.startswith(f"{written}.")] or difflib.get_close_matches(written, _choices(error), n=1)
+        if near:
+            return f"{_quote_hint(value, written)}, and complete it: {' or '.join(repr(c) for c in near)}"
     if kind == "extra_forbidden":
         key = loc[-1]
         hint = _did_you_mean(str(key), _fields_at(loc[:-1]))
@@ -305,7 +310,7 @@ def _message(error: dict, loc: tuple, written: str | None = None) -> str:
         return f"expected text, got {value!r} ({type(value).__name__}): quote the value in YAML"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+        choices = _choices(error)
         if isinstance(value, (int, float)) and all(c.lstrip("-").isdigit() for c in choices):
             nearest = sorted(choices, key=lambda c: abs(int(c) - value))[:2]
             return f"{value!r} is not one of {expected} (nearest: {' or '.join(sorted(nearest, key=int))})"
@@ -318,6 +323,11 @@ def _message(error: dict, loc: tuple, written: str | None = None) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     return message
+
+
+def _choices(error: dict) -> list[str]:
+    expected = error.get("ctx", {}).get("expected", "")
+    return [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
 
 
 def _wants_text(error: dict) -> bool:

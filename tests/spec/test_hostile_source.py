@@ -144,3 +144,12 @@ def test_oversized_file_is_refused(tmp_path):
     with pytest.raises(SourceError) as caught:
         read_source(path, "x.yaml")
     assert "larger than" in caught.value.message
+
+
+def test_slow_templates_stop_at_the_time_limit(tmp_path, monkeypatch):
+    from mwaaform.spec import template
+
+    monkeypatch.setattr(template, "MAX_SECONDS", 0.2)
+    text = "a: 1\nb: {% for i in range(10000) %}{{ ('x' * 100000).split('x') | length }}{% endfor %}\n"
+    error = error_of(tmp_path, text)
+    assert "took more than 0.2 s" in error.message and error.position.line == 2
