@@ -89,11 +89,14 @@ class Account(SpecModel):
     id: AccountId = Field(description="12-digit AWS account id; the provider refuses any other account. Quote it in YAML.")
     region: Region = Field(description="AWS region of the stack (one where MWAA is available).")
     deploy_role_arn: RoleArn | None = Field(
-        default=None, description="IAM role the Pulumi provider assumes to deploy; omit to use the caller's credentials."
+        default=None,
+        description="IAM role of account `id` the Pulumi provider assumes to deploy; omit to use the caller's credentials. "
+        "A role of another account cannot deploy: the provider is locked to `id`.",
     )
     external_id: ExternalId | None = Field(default=None, description="External id passed when assuming `deploy_role_arn`.")
     permissions_boundary_arn: PolicyArn | None = Field(
-        default=None, description="Permissions boundary attached to every IAM role mwaaform creates."
+        default=None,
+        description="Permissions boundary attached to every IAM role mwaaform creates: a policy of account `id` or AWS managed.",
     )
     role_path: IamPath = Field(default="/", description="IAM path of the roles and policies mwaaform creates.")
 
