@@ -105,17 +105,20 @@ def _decode(raw: bytes, name: str) -> str:
             f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_characters(text, _Where(name, None))
+    return text
+
+
+def _check_characters(text: str, where: _Where) -> None:
     bad = _NOT_ALLOWED.search(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        char = bad.group()
+        line = text.count("\n", 0, bad.start())
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1)
         raise SourceError(
-            Position(name, line, col),
-            f"character U+{ord(char):04X} is not allowed in a spec (control characters and unusual line breaks); "
+            where.at(line, col),
+            f"character U+{ord(bad.group()):04X} is not allowed in a spec (control characters and unusual line breaks); "
             "write it as an escape in a double-quoted string if a value needs it",
         )
-    return text
 
 
 class _Loader(yaml.SafeLoader):
@@ -142,6 +145,7 @@ def parse_yaml(text: str, name: str, lines: list[int] | None = None) -> Source:
     ``lines`` maps each line of ``text`` (a rendered template) to its line in the source file.
     """
     where = _Where(name, lines)
+    _check_characters(text.replace("\r\n", "\n").replace("\r", "\n"), where)  # also what a template produced
     tab = _LEADING_TAB.search(text)
     if tab:
         raise SourceError(

@@ -153,3 +153,8 @@ def test_slow_templates_stop_at_the_time_limit(tmp_path, monkeypatch):
     text = "a: 1\nb: {% for i in range(10000) %}{{ ('x' * 100000).split('x') | length }}{% endfor %}\n"
     error = error_of(tmp_path, text)
     assert "took more than 0.2 s" in error.message and error.position.line == 2
+
+
+def test_control_characters_produced_by_a_template(tmp_path):
+    error = error_of(tmp_path, "a: 1\n{% for i in range(2) %}\nb{{ i }}: \"{{ '\\x00' }}\"\n{% endfor %}\n")
+    assert error.position.line == 3 and "U+0000" in error.message
