@@ -152,8 +152,9 @@ def parse_yaml(text: str, name: str, lines: list[int] | None = None) -> Source:
             where.at(text.count("\n", 0, tab.start()), len(tab.group(1))),
             "a tab in the indentation: YAML indents with spaces only",
         )
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # PyYAML's reader checks the characters here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -164,7 +165,8 @@ def parse_yaml(text: str, name: str, lines: list[int] | None = None) -> Source:
     except RecursionError:
         raise SourceError(where.at(0, 0), "invalid YAML: values nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise SourceError(where.at(0, 0), "the file is empty: a spec is a mapping (account, tags, network, environments)")
     if not isinstance(node, yaml.MappingNode):
