@@ -19,7 +19,8 @@ around the number, which a spec may not contain); after rendering, each output l
 line of the first marker on it (or of the line above when it has none, e.g. the second line of a
 multi-line value), and the markers are removed. An error in a loop body therefore points at the
 body's line in the file. Lines next to whitespace control (``{%-``, ``-%}``) get no marker, so
-that the marker never changes what whitespace control strips; they take the line above.
+that the marker never changes what whitespace control strips; they take the line above. Nor do
+the lines of a ``{% set x %}...{% endset %}`` or ``{% filter %}`` block, whose text is a value.
 """
 
 from __future__ import annotations
@@ -195,8 +196,19 @@ class _deadline:
 def _with_markers(text: str, env: Any) -> str:
     """``text`` with a line marker at the start of every line that starts outside a tag."""
     inside: set[int] = set()
+    captured = 0  # inside {% set x %}...{% endset %} or {% filter %}: the text is a value, not output
+    tag: list[str] = []  # the names and operators of the block tag being read
     for lineno, kind, value in env.lex(text):
-        if kind not in _INSIDE_TAG and "\n" in value:
+        if kind == "block_begin":
+            tag = []
+        elif kind in ("name", "operator"):
+            tag.append(value)
+        elif kind == "block_end" and tag:
+            if tag[0] == "filter" or tag[0] == "set" and "=" not in tag:
+                captured += 1
+            elif tag[0] in ("endset", "endfilter"):
+                captured = max(0, captured - 1)
+        if (kind not in _INSIDE_TAG or captured) and "\n" in value:
             inside.update(range(lineno + 1, lineno + value.count("\n") + 1))
     lines = text.split("\n")
     # What whitespace control next to each line start could strip: the last non-blank text

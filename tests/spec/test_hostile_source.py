@@ -158,3 +158,10 @@ def test_slow_templates_stop_at_the_time_limit(tmp_path, monkeypatch):
 def test_control_characters_produced_by_a_template(tmp_path):
     error = error_of(tmp_path, "a: 1\n{% for i in range(2) %}\nb{{ i }}: \"{{ '\\x00' }}\"\n{% endfor %}\n")
     assert error.position.line == 3 and "U+0000" in error.message
+
+
+def test_block_set_values_are_not_changed_by_the_line_map(tmp_path):
+    text = "{% set env %}\nprod\n{% endset %}\nis_prod: {{ env | trim == 'prod' }}\nlength: {{ env | length }}\n"
+    source = read(tmp_path, text)
+    assert source.data == {"is_prod": True, "length": 6}
+    assert source.positions[("length",)].line == 5
