@@ -45,7 +45,6 @@ _REFUSED_TAGS = {"Include": "include", "Import": "import", "FromImport": "from .
 _INSIDE_TAG = {"data"}  # token types whose newlines start lines outside any tag
 _STRIPPED_BEFORE = ("{%-", "{{-", "{#-")
 _STRIPPED_AFTER = ("-%}", "-}}", "-#}")
-_PADDING_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
 _WIDTH_IN_FORMAT = re.compile(r"(\d{5,}|\*)")
 
 
@@ -103,8 +102,8 @@ def _environment():
 
     env = Limited(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     env.globals = {"range": _Range()}
-    for name in ("center", "indent", "format", "wordwrap", "truncate"):
-        env.filters[name] = _checked_filter(env.filters[name])
+    for name in ("center", "indent", "format", "wordwrap", "truncate", "replace", "join"):
+        env.filters[name] = _checked_filter(env.filters[name], name)
     return env
 
 
@@ -123,27 +122,51 @@ class _Range:
 
 
 def _check_call(obj: Any, args: tuple, kwargs: dict) -> None:
+    """String methods that can build far more text than they are given."""
     obj = getattr(obj, "__wrapped__", obj)  # the sandbox wraps str.format
-    name = getattr(obj, "__name__", "")
-    if isinstance(getattr(obj, "__self__", None), str):
-        numbers = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
-        if name in _PADDING_METHODS and any(n > MAX_OUTPUT for n in numbers):
-            raise TemplateLimit(f"{name}() wider than {MAX_OUTPUT:,} characters")
-        if name in ("format", "format_map") and _WIDTH_IN_FORMAT.search(obj.__self__):
-            raise TemplateLimit("a format with a width of 10,000 or more, or '*', is not allowed")
-        if name == "replace" and len(args) >= 2 and isinstance(args[1], str):
-            count = obj.__self__.count(args[0]) if args[0] else len(obj.__self__) + 1
-            if count * len(args[1]) > MAX_OUTPUT:
-                raise TemplateLimit(f"replace() would build more than {MAX_OUTPUT:,} characters")
+    subject = getattr(obj, "__self__", None)
+    if isinstance(subject, str):
+        _refuse_large(getattr(obj, "__name__", ""), _estimate(getattr(obj, "__name__", ""), subject, args, kwargs))
 
 
-def _checked_filter(original):
+def _estimate(name: str, subject: Any, args: tuple, kwargs: dict) -> int:
+    """The size of what ``subject.name(*args)`` (or the filter ``name``) would build, roughly."""
+    text = subject if isinstance(subject, str) else ""
+    first = args[0] if args else next(iter(kwargs.values()), None)
+    number = first if isinstance(first, int) and not isinstance(first, bool) else 0
+    if name in ("center", "ljust", "rjust", "zfill", "wordwrap", "truncate"):
+        return number
+    if name == "expandtabs":
+        return len(text) + text.count("\t") * (number or 8)
+    if name == "indent":
+        width = len(first) if isinstance(first, str) else number or 4
+        return len(text) + (text.count("\n") + 1) * width
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        count = text.count(args[0]) if args[0] else len(text) + 1
+        return len(text) + count * len(args[1])
+    if name == "join":
+        if isinstance(subject, str):  # "sep".join(items)
+            return len(subject) * len(first) if hasattr(first, "__len__") else 0
+        sep = first if isinstance(first, str) else ""
+        return len(sep) * len(subject) if hasattr(subject, "__len__") else 0
+    if name in ("format", "format_map") and _WIDTH_IN_FORMAT.search(text):
+        return MAX_OUTPUT + 1
+    return 0
+
+
+def _refuse_large(name: str, size: int) -> None:
+    if size > MAX_OUTPUT:
+        raise TemplateLimit(f"{name}() would build about {size:,} characters, more than {MAX_OUTPUT:,}")
+
+
+def _checked_filter(original, name: str):
+    """A filter that refuses first when its result would be too large."""
+    import jinja2
+
     def checked(*args: Any, **kwargs: Any) -> Any:
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT:
-                raise TemplateLimit(f"|{original.__name__.removeprefix('do_')}({value:,}): more than {MAX_OUTPUT:,}")
-            if isinstance(value, str) and original.__name__ == "do_format" and _WIDTH_IN_FORMAT.search(value):
-                raise TemplateLimit("a format with a width of 10,000 or more, or '*', is not allowed")
+        data = [a for a in args if not isinstance(a, (jinja2.nodes.EvalContext, jinja2.Environment))]
+        if data:
+            _refuse_large(name, _estimate(name, data[0], tuple(data[1:]), kwargs))
         return original(*args, **kwargs)
 
     for attribute in ("jinja_pass_arg", "__name__"):

@@ -68,6 +68,12 @@ def test_nested_loops_share_one_range_budget(tmp_path):
         "'x'.rjust(300000000)",
         "'{:>300000000}'.format(1)",
         "('x' * 1000).replace('', 'y' * 1000)",
+        "('x' * 1000) | replace('', 'y' * 1000)",
+        "('\\n' * 100000) | indent(100)",
+        "('\\t' * 100000).expandtabs(100)",
+        "('x' * 100000) | list | join('y' * 100)",
+        "('y' * 100).join('x' * 100000)",
+        "'%-20000s' | format(1)",
     ],
 )
 def test_expensive_expressions_are_refused_quickly(tmp_path, expression):
