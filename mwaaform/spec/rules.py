@@ -147,9 +147,19 @@ def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
         yield Issue(("network", "managed", "cidr"), f"{problem} (network.managed.cidr, {len(managed.availability_zones)} availability_zones, egress {managed.egress})")
 
 
+def _local_file_fields() -> tuple[str, ...]:
+    """Every environment field typed ``LocalPath``: a field added later is checked without a change here."""
+    from typing import get_args
+
+    from mwaaform.spec.models import LocalPath
+
+    return tuple(name for name, info in Environment.model_fields.items() if info.annotation == LocalPath or LocalPath in get_args(info.annotation))
+
+
 def local_files_exist(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """Files inside the spec's folder or the project root only, after symlinks (mwaaform/spec/files.py)."""
     for loc, env in _envs(spec):
-        for field in ("requirements", "plugins", "startup_script"):
+        for field in _local_file_fields():
             value = getattr(env, field)
             if value is None:
                 continue

@@ -82,3 +82,17 @@ def test_outside_files_are_not_read_by_the_offline_rule(project, tmp_path):
     path.write_text(spec)
     found = errors(path)
     assert all("--no-index" not in m for m in found) and any("outside" in m for m in found)
+
+
+def test_every_local_path_field_is_checked():
+    from mwaaform.spec.rules import _local_file_fields
+
+    assert set(_local_file_fields()) >= {"requirements", "plugins", "startup_script"}
+
+
+@pytest.mark.parametrize("field", ["plugins", "startup_script"])
+def test_other_file_fields_are_confined_too(project, field):
+    path = project / "environments" / "stack.yaml"
+    path.write_text(MINIMAL + f"    {field}: ../../secret.txt\n")
+    (found,) = errors(path)
+    assert f"environments[0].{field}:" in found and "outside" in found
