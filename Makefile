@@ -5,7 +5,7 @@ VENV := venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test validate docs golden bench clean
+.PHONY: plan test validate docs golden bench clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ docs: $(STAMP)
 # Regenerate the golden plans under tests/golden/; review the diff before committing.
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate
+
+# The spec fuzzer for 10 minutes (the suite runs it for 15 s); MWAAFORM_FUZZ_SECONDS overrides.
+fuzz: $(STAMP)
+	MWAAFORM_FUZZ_SECONDS=$${MWAAFORM_FUZZ_SECONDS:-600} MWAAFORM_FUZZ_PLANS=$${MWAAFORM_FUZZ_PLANS:-30} \
+		$(BIN)/python -m pytest tests/fuzz -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py

@@ -1,7 +1,8 @@
 """The ``mwaaform`` command: a thin layer over the spec loader, the plan and the docs.
 
-Exit codes: 0 success, 1 invalid specs (or policy violations that are mandatory), 2 usage error.
-A user's mistake never ends in a traceback.
+Exit codes: 0 success, 1 invalid specs (or policy violations that are mandatory), 2 usage error,
+3 a bug in mwaaform. A user's mistake never ends in a traceback; a bug ends in one line saying
+so (``--debug`` prints the traceback), so that CI can tell a bad spec from a broken tool.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from collections.abc import Sequence
 from mwaaform.spec.loader import LoadResult, UsageError, load
 
 DEFAULT_PATHS = ["environments"]
+EXIT_BUG = 3
+REPORT_BUGS = "report it to the mwaaform maintainers with the command and the spec (README, 'Reporting a bug')"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line: before or after the verb
+    args = parser.parse_args([arg for arg in argv if arg != "--debug"])
     try:
         return args.func(args)
     except UsageError as exc:
@@ -29,10 +34,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the edge of the program: anything else is our bug
+        if debug:
+            raise
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        print(f"mwaaform: internal error (a bug in mwaaform, not in your spec): {what}; {REPORT_BUGS}; "
+              "run again with --debug for the traceback", file=sys.stderr)
+        return EXIT_BUG
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mwaaform", description="Amazon MWAA environments from YAML specs, compiled to Pulumi.")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error (for bug reports)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check spec files; every problem with its file and line")

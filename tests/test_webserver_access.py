@@ -11,7 +11,7 @@ from tests.conftest import MINIMAL
 
 RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 MWAA = "aws:mwaa/environment:Environment"
-INGRESS = """    webserver_access: public_and_private
+INGRESS = """    webserver_access: private
     worker_replacement_strategy: graceful
     webserver_ingress:
       cidrs: [10.200.0.0/22, "fd00:10::/56"]
@@ -48,7 +48,7 @@ def test_each_source_is_admitted_on_https_only_to_the_environments_group(plan):
 
 def test_access_mode_strategy_and_exports(plan):
     env = plan.one(MWAA).inputs
-    assert (env["webserverAccessMode"], env["workerReplacementStrategy"]) == ("PUBLIC_AND_PRIVATE", "GRACEFUL")
+    assert (env["webserverAccessMode"], env["workerReplacementStrategy"]) == ("PRIVATE_ONLY", "GRACEFUL")
     exported = plan.outputs["sample-dev"]
     assert exported["webserver_url"] and exported["webserver_vpc_endpoint_service"].startswith("com.amazonaws.vpce.us-east-1.")
 
@@ -84,3 +84,12 @@ def test_ingress_needs_a_private_endpoint(write_spec):
 def test_unknown_access_mode_and_strategy(write_spec):
     found = errors(write_spec(MINIMAL + "    webserver_access: both\n    worker_replacement_strategy: FORCED\n"))
     assert [(line, path) for line, path, _ in found] == [(16, "environments[0].webserver_access"), (17, "environments[0].worker_replacement_strategy")]
+
+
+def test_public_and_private_needs_the_airflow_version_the_api_names(write_spec):
+    # CreateEnvironment, WebserverAccessMode: "PUBLIC_AND_PRIVATE ... is only available for Apache
+    # Airflow version 3.2 and later" (botocore 1.44.8's MWAA model); 3.0.6 is the newest accepted.
+    path = write_spec(MINIMAL + "    webserver_access: public_and_private\n    airflow_version: '3.0.6'\n")
+    (error,) = errors(path)
+    assert error[1] == "environments[0].webserver_access"
+    assert "needs Apache Airflow 3.2 or later, and airflow_version is 3.0.6" in error[2]

@@ -136,14 +136,6 @@ class RawStatement(SpecModel):
         "a service the actions belong to; each operator must suit its key's type and each value the operator's form.",
     )
 
-    @field_validator("conditions", mode="before")
-    @classmethod
-    def _null_operator(cls, value: object) -> object:
-        # YAML reads a bare `Null:` key as no value; as an operator it can only mean IAM's Null.
-        if isinstance(value, dict) and None in value:
-            return {("Null" if k is None else k): v for k, v in value.items()}
-        return value
-
     @field_validator("conditions")
     @classmethod
     def _conditions(cls, value: dict, info: ValidationInfo) -> dict:

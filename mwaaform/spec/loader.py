@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mwaaform.spec import rules
+from mwaaform.spec.facts import accepted_airflow_versions, airflow_versions
 from mwaaform.spec.models import StackSpec
 from mwaaform.spec.source import Position, Source, SourceError, read_source
 from mwaaform.spec.values import STAGES
@@ -69,8 +70,12 @@ class UsageError(Exception):
 
 
 def spec_files(paths: Sequence[str | Path]) -> list[Path]:
-    """Spec files named by ``paths`` (files, or folders searched one level deep), sorted, deduplicated."""
+    """Spec files named by ``paths`` (files, or folders searched one level deep), sorted, deduplicated.
+
+    A file named ``_defaults.yaml`` is never a spec, even when named explicitly (as by the shell
+    glob ``environments/*.yaml``): it holds stage defaults (see :func:`defaults_files`)."""
     found: list[Path] = []
+    defaults = False
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -78,31 +83,46 @@ def spec_files(paths: Sequence[str | Path]) -> list[Path]:
                 sorted(p for p in path.iterdir() if p.suffix in SPEC_SUFFIXES and not p.name.startswith("_") and p.is_file())
             )
         elif path.is_file():
+            if path.name == DEFAULTS_FILE:
+                defaults = True
+                continue
             found.append(path)
         else:
             raise UsageError(f"no such file or folder: {raw}")
     unique = list(dict.fromkeys(found))
-    if not unique:
+    if not unique and not defaults:
         raise UsageError(f"no spec files (*.yaml) in {', '.join(str(p) for p in paths)}")
     return unique
+
+
+def defaults_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The ``_defaults.yaml`` files named explicitly among ``paths``: checked as defaults."""
+    return list(dict.fromkeys(Path(raw) for raw in paths if Path(raw).name == DEFAULTS_FILE and Path(raw).is_file()))
 
 
 def load(paths: Sequence[str | Path]) -> LoadResult:
     """Load and validate every spec under ``paths``; never raises for a spec's content."""
     result = LoadResult()
-    defaults_cache: dict[Path, Source | None] = {}
+    defaults_cache: dict[Path, Source | SourceError | None] = {}
     for path in spec_files(paths):
         stack, diagnostics = load_file(path, defaults_cache)
         result.diagnostics.extend(diagnostics)
         if stack is not None:
             result.stacks.append(stack)
+    for path in defaults_files(paths):
+        try:
+            read_defaults(path)
+        except SourceError as exc:
+            result.diagnostics.append(Diagnostic(exc.position, "", exc.message))
     result.diagnostics.extend(_fleet_rules(result.stacks))
+    # A broken _defaults.yaml is reported by every spec that uses it: once is enough.
+    result.diagnostics = list(dict.fromkeys(result.diagnostics))
     if not result.ok:
         result.stacks = [s for s in result.stacks if not any(d.position.file == _display(s.path) and d.severity == "error" for d in result.diagnostics)]
     return result
 
 
-def load_file(path: Path, defaults_cache: dict[Path, Source | None] | None = None) -> tuple[LoadedStack | None, list[Diagnostic]]:
+def load_file(path: Path, defaults_cache: dict[Path, Source | SourceError | None] | None = None) -> tuple[LoadedStack | None, list[Diagnostic]]:
     """One spec file: the stack when valid, and its diagnostics (warnings even when valid)."""
     cache = defaults_cache if defaults_cache is not None else {}
     try:
@@ -111,7 +131,7 @@ def load_file(path: Path, defaults_cache: dict[Path, Source | None] | None = Non
     except SourceError as exc:
         return None, [Diagnostic(exc.position, "", exc.message)]
     data, positions = _apply_defaults(source, defaults)
-    merged = Source(source.file, data, positions)
+    merged = Source(source.file, data, positions, source.written)
     try:
         spec = StackSpec.model_validate(data)
     except ValidationError as exc:
@@ -135,20 +155,27 @@ def _display(path: Path) -> str:
 # --- stage defaults ------------------------------------------------------------------------
 
 
-def _defaults_for(path: Path, cache: dict[Path, Source | None]) -> Source | None:
+def _defaults_for(path: Path, cache: dict[Path, Source | SourceError | None]) -> Source | None:
     """The nearest ``_defaults.yaml``: in the spec's folder or above it, up to the project root
-    (the folder holding ``Pulumi.yaml`` or ``.git``)."""
+    (the folder holding ``Pulumi.yaml`` or ``.git``). A broken one is an error for every spec
+    that would use it, never silently no defaults."""
     folder = path.parent.resolve()
     if folder not in cache:
         cache[folder] = None
         for candidate_folder in (folder, *folder.parents):
             candidate = candidate_folder / DEFAULTS_FILE
             if candidate.is_file():
-                cache[folder] = read_defaults(candidate)
+                try:
+                    cache[folder] = read_defaults(candidate)
+                except SourceError as exc:
+                    cache[folder] = exc
                 break
             if (candidate_folder / "Pulumi.yaml").is_file() or (candidate_folder / ".git").exists():
                 break
-    return cache[folder]
+    found = cache[folder]
+    if isinstance(found, SourceError):
+        raise found
+    return found
 
 
 def _no_defaults(spec: StackSpec) -> list[rules.Issue]:
@@ -238,18 +265,41 @@ def format_path(loc: Iterable[str | int]) -> str:
 
 
 def _diagnostic(source: Source, loc: tuple, message: str, severity: Literal["error", "warning"] = "error") -> Diagnostic:
-    return Diagnostic(source.position(loc), format_path(loc), message, severity)
+    position = source.position(loc)
+    if position.file != source.file:
+        # The value is inherited from stage defaults: point at the spec's place that inherits it
+        # (the environment or the network) and name the defaults line the value came from.
+        for end in range(len(loc) - 1, -1, -1):
+            own = source.positions.get(tuple(loc[:end]))
+            if own is not None and own.file == source.file:
+                return Diagnostic(own, format_path(loc), f"{message} (inherited from the stage defaults at {position})", severity)
+    return Diagnostic(position, format_path(loc), message, severity)
 
 
 def _from_pydantic(exc: ValidationError, source: Source) -> Iterable[Diagnostic]:
     for error in exc.errors(include_url=False):
         loc = tuple(part for part in error["loc"] if part != "[key]")
-        yield _diagnostic(source, loc, _message(error, loc))
+        yield _diagnostic(source, loc, _message(error, loc, source.written.get(loc)))
 
 
-def _message(error: dict, loc: tuple) -> str:
+def _message(error: dict, loc: tuple, written: str | None = None) -> str:
     kind = error["type"]
     value = error.get("input")
+    if loc and loc[-1] == "airflow_version" and isinstance(value, str):
+        info = airflow_versions().get(value)
+        if info is not None and not info.accepted:
+            newest = accepted_airflow_versions()[-1]
+            return (
+                f"Apache Airflow {value} reached end of support on MWAA on {info.end_of_support}: CreateEnvironment "
+                f"no longer accepts it; upgrade (newest: {newest!r})"
+            )
+    if written is not None and not isinstance(value, str) and _wants_text(error):
+        if kind != "literal_error" or written in _choices(error):
+            return _quote_hint(value, written)
+        # 2.10 for "2.10.3": quoting alone does not help, but the number is what misleads.
+        near = [c for c in _choices(error) if c.startswith(f"{written}.")] or difflib.get_close_matches(written, _choices(error), n=1)
+        if near:
+            return f"{_quote_hint(value, written)}, and complete it: {' or '.join(repr(c) for c in near)}"
     if kind == "extra_forbidden":
         key = loc[-1]
         hint = _did_you_mean(str(key), _fields_at(loc[:-1]))
@@ -260,7 +310,7 @@ def _message(error: dict, loc: tuple) -> str:
         return f"expected text, got {value!r} ({type(value).__name__}): quote the value in YAML"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+        choices = _choices(error)
         if isinstance(value, (int, float)) and all(c.lstrip("-").isdigit() for c in choices):
             nearest = sorted(choices, key=lambda c: abs(int(c) - value))[:2]
             return f"{value!r} is not one of {expected} (nearest: {' or '.join(sorted(nearest, key=int))})"
@@ -273,6 +323,31 @@ def _message(error: dict, loc: tuple) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     return message
+
+
+def _choices(error: dict) -> list[str]:
+    expected = error.get("ctx", {}).get("expected", "")
+    return [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+
+
+def _wants_text(error: dict) -> bool:
+    """A field that expects text (or a closed set of texts) got a number, boolean or null."""
+    if error["type"] == "string_type":
+        return True
+    if error["type"] == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return expected.startswith("'")
+    return False
+
+
+def _quote_hint(value: Any, written: str) -> str:
+    """YAML read ``written`` as something else than text: say what, and how to keep the text."""
+    kind = "null" if value is None else f"the {'boolean' if isinstance(value, bool) else 'number'} {value!r}"
+    if isinstance(value, bool):
+        kind = f"the boolean {str(value).lower()}"
+    if written == str(value) or isinstance(value, bool) and written in ("true", "false"):
+        return f"expected text, got {kind}: quote it (\"{written}\")"
+    return f"expected text, but YAML reads {written} as {kind}: quote it (\"{written}\")"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -72,8 +72,12 @@ def _ipv4_network(value: str) -> str:
     # VPC CIDR blocks are /16 to /28. https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
     if not 16 <= network.prefixlen <= 28:
         raise ValueError(f"a VPC CIDR block must be between /16 and /28, got /{network.prefixlen}")
-    if not network.is_private:
-        raise ValueError(f"{value} is not a private (RFC 1918) range")
+    from mwaaform.spec.facts import vpc_cidr_ranges
+
+    ranges = vpc_cidr_ranges()  # mwaaform/data/vpc_cidr_ranges.yaml, with its source
+    if not any(network.subnet_of(allowed) for allowed, _ in ranges):
+        names = ", ".join(f"{allowed} ({name})" for allowed, name in ranges)
+        raise ValueError(f"{value} is not in a range for a private VPC: use one of {names}")
     return value
 
 
@@ -104,11 +108,14 @@ class Account(SpecModel):
     id: AccountId = Field(description="12-digit AWS account id; the provider refuses any other account. Quote it in YAML.")
     region: Region = Field(description="AWS region of the stack (one where MWAA is available).")
     deploy_role_arn: RoleArn | None = Field(
-        default=None, description="IAM role the Pulumi provider assumes to deploy; omit to use the caller's credentials."
+        default=None,
+        description="IAM role of account `id` the Pulumi provider assumes to deploy; omit to use the caller's credentials. "
+        "A role of another account cannot deploy: the provider is locked to `id`.",
     )
     external_id: ExternalId | None = Field(default=None, description="External id passed when assuming `deploy_role_arn`.")
     permissions_boundary_arn: PolicyArn | None = Field(
-        default=None, description="Permissions boundary attached to every IAM role mwaaform creates."
+        default=None,
+        description="Permissions boundary attached to every IAM role mwaaform creates: a policy of account `id` or AWS managed.",
     )
     role_path: IamPath = Field(default="/", description="IAM path of the roles and policies mwaaform creates.")
 
@@ -284,6 +291,20 @@ MaintenanceWindow = Annotated[
 ConfigKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+$", max_length=64)]
 
 
+def _config_value(value: str) -> str:
+    # MWAA CreateEnvironment AirflowConfigurationOptions values: 1 to 65,536 characters of pattern
+    # [ -~]+ (printable ASCII). https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+    if not 1 <= len(value) <= 65_536:
+        raise ValueError(f"a configuration value is 1 to 65,536 characters, not {len(value):,}")
+    bad = next((c for c in value if not " " <= c <= "~"), None)
+    if bad is not None:
+        raise ValueError(f"a configuration value is printable ASCII on one line (MWAA refuses {bad!r})")
+    return value
+
+
+ConfigValue = Annotated[str, AfterValidator(_config_value)]
+
+
 class Environment(SpecModel):
     """One Amazon MWAA environment."""
 
@@ -302,7 +323,8 @@ class Environment(SpecModel):
     webserver_access: Literal["private", "public", "public_and_private"] = Field(
         default="private",
         description="`private`: the Airflow UI is reachable only from the VPC (see `webserver_ingress`). `public`: from the "
-        "internet (with IAM sign-in). `public_and_private`: both, a public endpoint and one in the VPC.",
+        "internet (with IAM sign-in). `public_and_private`: both, a public endpoint and one in the VPC; the API offers it "
+        "only from Apache Airflow 3.2 (mwaaform/data/airflow_versions.yaml), so it is refused with older versions.",
     )
     webserver_ingress: WebserverIngress = Field(
         default_factory=WebserverIngress,
@@ -338,7 +360,7 @@ class Environment(SpecModel):
     )
     plugins: LocalPath | None = Field(default=None, description="Local plugins.zip, relative to the spec file.")
     startup_script: LocalPath | None = Field(default=None, description="Local startup shell script, relative to the spec file.")
-    airflow_configuration_options: dict[ConfigKey, str] = Field(
+    airflow_configuration_options: dict[ConfigKey, ConfigValue] = Field(
         default_factory=dict, description="Apache Airflow configuration overrides, `section.key: value`."
     )
     maintenance_window: MaintenanceWindow | None = Field(

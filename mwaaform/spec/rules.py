@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mwaaform.spec.files import check_local_file
 from mwaaform.spec.models import Environment, StackSpec
-from mwaaform.spec.values import END_OF_SUPPORT, SCHEDULERS_RANGE, WEBSERVERS_RANGE
+from mwaaform.spec.facts import airflow_versions, availability_zones, minimum_versions, version_key
+from mwaaform.spec.values import SCHEDULERS_RANGE, WEBSERVERS_RANGE
 from mwaaform.tags import stack_tags
 
 Loc = tuple[str | int, ...]
@@ -103,15 +105,20 @@ def unique_environment_names(spec: StackSpec, ctx: RuleContext) -> Iterator[Issu
             seen[key] = loc[1]  # type: ignore[assignment]
 
 
+def _zones(spec: StackSpec) -> list[tuple[Loc, str]]:
+    network = spec.network
+    if network.managed:
+        return [(("network", "managed", "availability_zones", i), az) for i, az in enumerate(network.managed.availability_zones)]
+    if network.existing:
+        return [(("network", "existing", "private_subnets", i, "availability_zone"), s.availability_zone)
+                for i, s in enumerate(network.existing.private_subnets)]
+    return []
+
+
 def zones_in_region(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     region = spec.account.region
     network = spec.network
-    zones: list[tuple[Loc, str]] = []
-    if network.managed:
-        zones = [(("network", "managed", "availability_zones", i), az) for i, az in enumerate(network.managed.availability_zones)]
-    elif network.existing:
-        zones = [(("network", "existing", "private_subnets", i, "availability_zone"), s.availability_zone)
-                 for i, s in enumerate(network.existing.private_subnets)]
+    zones = _zones(spec)
     for loc, az in zones:
         # An AZ name is the region name plus one letter (us-east-1a); Local Zones and Wavelength
         # zones (us-west-2-lax-1a) are longer and MWAA does not run in them.
@@ -171,15 +178,25 @@ def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
         yield Issue(("network", "managed", "cidr"), f"{problem} (network.managed.cidr, {len(managed.availability_zones)} availability_zones, egress {managed.egress})")
 
 
+def _local_file_fields() -> tuple[str, ...]:
+    """Every environment field typed ``LocalPath``: a field added later is checked without a change here."""
+    from typing import get_args
+
+    from mwaaform.spec.models import LocalPath
+
+    return tuple(name for name, info in Environment.model_fields.items() if info.annotation == LocalPath or LocalPath in get_args(info.annotation))
+
+
 def local_files_exist(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """Files inside the spec's folder or the project root only, after symlinks (mwaaform/spec/files.py)."""
     for loc, env in _envs(spec):
-        for field in ("requirements", "plugins", "startup_script"):
+        for field in _local_file_fields():
             value = getattr(env, field)
             if value is None:
                 continue
-            path = ctx.base_dir / value
-            if not path.is_file():
-                yield Issue((*loc, field), f"{field} file {value!r} not found (looked for {path})")
+            problem = check_local_file(field, value, ctx.base_dir)
+            if problem:
+                yield Issue((*loc, field), problem)
 
 
 def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
@@ -190,10 +207,9 @@ def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     for loc, env in _envs(spec):
         if env.requirements is None:
             continue
-        path = ctx.base_dir / env.requirements
-        if not path.is_file():
-            continue  # reported by local_files_exist
-        text = path.read_text(encoding="utf-8", errors="replace")
+        if check_local_file("requirements", env.requirements, ctx.base_dir):
+            continue  # reported by local_files_exist; never read a file from outside the project
+        text = (ctx.base_dir / env.requirements).read_text(encoding="utf-8", errors="replace")
         if "--no-index" not in text:
             yield Issue(
                 (*loc, "requirements"),
@@ -203,14 +219,61 @@ def requirements_offline(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 
 
 def version_support(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """A deprecated version still deploys, with a warning; refused ones never reach the rules
+    (the type accepts only what CreateEnvironment accepts, see mwaaform/data/airflow_versions.yaml)."""
     for loc, env in _envs(spec):
-        ended = END_OF_SUPPORT.get(env.airflow_version)
-        if ended:
+        info = airflow_versions().get(env.airflow_version)
+        if info is not None and info.status == "deprecated":
             yield Issue(
                 (*loc, "airflow_version"),
-                f"Apache Airflow {env.airflow_version} reached end of support on MWAA on {ended}; upgrade",
+                f"Apache Airflow {env.airflow_version} is deprecated on MWAA and reaches end of support on "
+                f"{info.end_of_support}, after which environments can no longer be created with it; upgrade",
                 severity="warning",
             )
+
+
+def access_mode_needs_its_version(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """PUBLIC_AND_PRIVATE exists only from the Airflow version the API names (``since`` in
+    mwaaform/data/airflow_versions.yaml); CreateEnvironment refuses it on older ones."""
+    needed = minimum_versions().get("webserver_access_public_and_private")
+    for loc, env in _envs(spec):
+        if needed and env.webserver_access == "public_and_private" and version_key(env.airflow_version) < version_key(needed):
+            yield Issue(
+                (*loc, "webserver_access"),
+                f"webserver_access: public_and_private needs Apache Airflow {needed} or later, and airflow_version is "
+                f"{env.airflow_version}; use private or public, or a newer airflow_version",
+            )
+
+
+def zones_exist(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """An AZ of the right region that does not exist (us-east-1z) fails only at deploy time."""
+    known = availability_zones().get(spec.account.region)
+    if not known:
+        return
+    for loc, az in _zones(spec):
+        if az.startswith(spec.account.region) and len(az) == len(spec.account.region) + 1 and az not in known:
+            yield Issue(
+                loc,
+                f"availability zone {az!r} does not exist; {spec.account.region} has {', '.join(known)} "
+                "(mwaaform/data/availability_zones.yaml: add it there if AWS opened it since)",
+            )
+
+
+def deploy_role_in_stack_account(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
+    """The provider is locked to account.id: a role elsewhere assumes into the wrong account, and a
+    permissions boundary must be a policy of the role's own account (or AWS managed)."""
+    account = spec.account
+    for field, arn in (("deploy_role_arn", account.deploy_role_arn), ("permissions_boundary_arn", account.permissions_boundary_arn)):
+        if arn is None:
+            continue
+        owner = arn.split(":")[4]
+        if owner not in (account.id, "aws"):
+            what = (
+                "the provider assumes it and then refuses to deploy (it is locked to account.id)"
+                if field == "deploy_role_arn"
+                else "IAM attaches only a boundary policy of the role's own account or an AWS managed one"
+            )
+            yield Issue(("account", field), f"{field} is in account {owner}, not account.id {account.id}: {what}")
 
 
 def secrets_backend_not_overridden(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
@@ -408,12 +471,15 @@ RULES: tuple[Rule, ...] = (
     usage_within_bounds,
     unique_environment_names,
     zones_in_region,
+    zones_exist,
+    deploy_role_in_stack_account,
     environment_subnets_in_two_zones,
     auto_egress_has_a_choice,
     cidr_fits,
     local_files_exist,
     requirements_offline,
     version_support,
+    access_mode_needs_its_version,
     secrets_backend_not_overridden,
     reserved_tags,
     object_tags_fit,

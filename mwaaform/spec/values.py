@@ -6,26 +6,39 @@ models use, so the JSON Schema, the docs and validation all list the same values
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BeforeValidator
+
+from mwaaform.spec.facts import accepted_airflow_versions
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """YAML's true/false would pass as 1/0 where a Literal of numbers is expected."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {str(value).lower()}")
+    return value
+
 
 # CloudWatch Logs PutRetentionPolicy, retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30,
 # 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
-RetentionDays = Literal[
+_RetentionLiteral = Literal[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ]
-RETENTION_DAYS: tuple[int, ...] = get_args(RetentionDays)
+RETENTION_DAYS: tuple[int, ...] = get_args(_RetentionLiteral)
+RetentionDays = Annotated[_RetentionLiteral, BeforeValidator(_not_a_boolean)]
 
 # MWAA CreateEnvironment, EnvironmentClass.
 # https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
 EnvironmentClass = Literal["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"]
 ENVIRONMENT_CLASSES: tuple[str, ...] = get_args(EnvironmentClass)
 
-# MWAA CreateEnvironment, AirflowVersion, "Valid values" (API reference).
-# https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
-AirflowVersion = Literal["2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "3.0.6"]
-AIRFLOW_VERSIONS: tuple[str, ...] = get_args(AirflowVersion)
+# The versions MWAA CreateEnvironment accepts (current and deprecated), from
+# mwaaform/data/airflow_versions.yaml, which cites its sources.
+AIRFLOW_VERSIONS: tuple[str, ...] = accepted_airflow_versions()
+AirflowVersion = Literal[AIRFLOW_VERSIONS]  # type: ignore[valid-type]
 
 # MWAA ModuleLoggingConfigurationInput, LogLevel.
 # https://docs.aws.amazon.com/mwaa/latest/API/API_ModuleLoggingConfigurationInput.html
@@ -50,10 +63,6 @@ Region = Literal[
     "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
 ]
 REGIONS: tuple[str, ...] = get_args(Region)
-
-# Airflow versions past MWAA's end of support: environments can no longer be created with them.
-# https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html (support policy table)
-END_OF_SUPPORT: dict[str, str] = {"2.4.3": "2025-12-30", "2.5.1": "2025-12-30", "2.6.3": "2025-12-30"}
 
 # Per-class limits (MWAA CreateEnvironment MinWorkers/MaxWorkers/Schedulers/MinWebservers/
 # MaxWebservers, https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html, and

@@ -99,8 +99,12 @@ def test_conditions_compile_into_the_statement_and_lint_clean(write_spec):
     assert lint(document) == []
 
 
-def test_a_bare_yaml_null_operator_is_iams_null(write_spec):
-    result = load([write_spec(MINIMAL + STATEMENT.format(conditions="            Null: {aws:ResourceTag/team: false}\n"))])
+def test_a_bare_yaml_null_operator_is_refused_with_the_quote_hint_and_a_quoted_one_is_iams_null(write_spec):
+    # YAML reads a bare `Null:` key as no value: the reader refuses it at its line and says to quote it.
+    bare = load([write_spec(MINIMAL + STATEMENT.format(conditions="            Null: {aws:ResourceTag/team: false}\n"))])
+    (error,) = [d for d in bare.diagnostics if d.severity == "error"]
+    assert error.position.line == 22 and "quote it" in error.message
+    result = load([write_spec(MINIMAL + STATEMENT.format(conditions="            'Null': {aws:ResourceTag/team: false}\n"))])
     assert result.ok, result.diagnostics
     (statement,) = result.stacks[0].spec.environments[0].access.statements
     assert statement.conditions == {"Null": {"aws:ResourceTag/team": False}}

@@ -36,7 +36,7 @@ def test_micro_defaults_are_its_limits(write_spec):
     "replace, add, line, field, words",
     [
         ('id: "111122223333"', 'id: "1234"', 2, "account.id", "12-digit"),
-        ('id: "111122223333"', "id: 111122223333", 2, "account.id", "quote the value"),
+        ('id: "111122223333"', "id: 111122223333", 2, "account.id", 'quote it ("111122223333")'),
         ("region: us-east-1", "region: us-east-9", 3, "account.region", "not a valid region (did you mean"),
         ("DataClassification: internal", "DataClassification: secret", 7, "tags.DataClassification", "'secret' is not one of"),
         ("cidr: 10.0.0.0/16", "cidr: 10.0.0.0/33", 10, "network.managed.cidr", "not an IPv4 network"),
@@ -140,7 +140,8 @@ def test_stage_defaults_apply_and_spec_overrides(write_spec, tmp_path):
 def test_error_from_a_stage_default_points_at_the_defaults_file(write_spec, tmp_path):
     (tmp_path / "_defaults.yaml").write_text("stages:\n  dev:\n    environment:\n      environment_class: mw1.tiny\n")
     found = messages(write_spec())
-    assert any("_defaults.yaml:4:7 environments[0].environment_class:" in m for m in found), found
+    # at the environment that inherits the value, naming the defaults line it came from
+    assert any("stack.yaml:13:5 environments[0].environment_class:" in m and "_defaults.yaml:4:7" in m for m in found), found
 
 
 def test_defaults_file_shape_is_checked(write_spec, tmp_path):

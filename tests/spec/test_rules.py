@@ -145,12 +145,12 @@ def test_requirements_need_wheels_without_internet(write_spec, tmp_path):
     assert errors(write_spec(MINIMAL + "    requirements: req.txt\n")) == []
 
 
-def test_end_of_support_version_is_a_warning(write_spec):
+def test_end_of_support_version_is_an_error(write_spec):
+    # CreateEnvironment no longer lists 2.5.1 (end of support 2025-12-30, mwaaform/data/airflow_versions.yaml)
     result = load([write_spec(MINIMAL + "    airflow_version: '2.5.1'\n")])
-    assert result.ok
-    (warning,) = result.diagnostics
-    assert warning.severity == "warning" and warning.path == "environments[0].airflow_version"
-    assert "end of support" in warning.message and "2025-12-30" in warning.message
+    (error,) = result.diagnostics
+    assert error.severity == "error" and error.path == "environments[0].airflow_version"
+    assert "end of support" in error.message and "2025-12-30" in error.message and "no longer accepts" in error.message
 
 
 def test_reserved_and_invalid_tags(write_spec):
