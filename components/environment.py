@@ -56,10 +56,12 @@ class AirflowEnvironmentArgs:
     startup_script: S3Object | None = None
     weekly_maintenance_window_start: str | None = None
     # Resources that must exist first: the log groups (so MWAA does not create them without
-    # retention) and, without internet, the VPC endpoints MWAA needs while it creates.
+    # retention) and everything its traffic needs (the network's ready(env)).
     depends_on: Sequence[pulumi.Resource] = ()
     # Refuse to delete or replace the environment (and its metadata database) while set.
     protect: bool = False
+    # (create, update, delete) custom timeouts, e.g. ("3h", "3h", "2h"); None: the provider's.
+    timeouts: tuple[str, str, str] | None = None
 
 
 class AirflowEnvironment(pulumi.ComponentResource):
@@ -103,7 +105,12 @@ class AirflowEnvironment(pulumi.ComponentResource):
             weekly_maintenance_window_start=args.weekly_maintenance_window_start,
             tags=with_name(args.name, args.tags),
             **files,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=list(args.depends_on),
+                protect=args.protect,
+                custom_timeouts=pulumi.CustomTimeouts(*args.timeouts) if args.timeouts else None,
+            ),
         )
         self.name = args.name
         self.arn = environment.arn

@@ -48,6 +48,7 @@ class Context:
     base_dir: str
     network: Network
     opts: pulumi.ResourceOptions
+    stack_key: Key | None = None
 
 
 def environment_tags(env: Environment) -> dict[str, str]:
@@ -69,7 +70,7 @@ def build(spec: StackSpec, stack_name: str, base_dir: str = ".") -> dict[str, Ai
     )
     opts = pulumi.ResourceOptions(provider=provider)
     network = _network(spec, opts)
-    ctx = Context(spec, stack_name, base_dir, network, opts)
+    ctx = Context(spec, stack_name, base_dir, network, opts, _stack_key(spec, stack_name, opts))
     _flow_logs(ctx)
     environments = {env.name: _environment(ctx, env) for env in spec.environments}
     pulumi.export("network", {"vpc_id": network.vpc_id, "private_subnet_ids": network.private_subnet_ids})
@@ -105,30 +106,37 @@ def _network(spec: StackSpec, opts: pulumi.ResourceOptions) -> Network:
     )
 
 
+def _stack_key(spec: StackSpec, stack_name: str, opts: pulumi.ResourceOptions) -> Key | None:
+    """The stack's own customer-managed key: for the flow logs (`network.flow_logs.key`) and the log
+    groups of environments without a key of their own that ask for it (`logging.stack_key`).
+    Decided by those fields alone, never by which environments happen to remain."""
+    flow_logs = spec.network.flow_logs
+    flow_logs_use = flow_logs.enabled and spec.network.managed is not None and flow_logs.key == "customer_managed"
+    users = [env for env in spec.environments if env.encryption.key == "aws_owned" and env.logging.stack_key]
+    if not flow_logs_use and not users:
+        return None
+    account = spec.account
+    return Key(
+        "stack-key",
+        KeyArgs(
+            account_id=account.id,
+            region=account.region,
+            alias=naming.stack_key_alias(stack_name),
+            description=f"mwaaform: logs of stack {stack_name}",
+            tags={"Environment": spec.stage},
+            protect=(flow_logs_use and flow_logs.deletion_protection) or any(env.deletion_protection for env in users),
+            retain_on_delete=(flow_logs_use and flow_logs.retain_on_delete) or any(env.retain_on_delete for env in users),
+        ),
+        opts,
+    )
+
+
 def _flow_logs(ctx: Context) -> FlowLogs | None:
     settings = ctx.spec.network.flow_logs
     # Flow logs of an existing VPC belong to its owner: mwaaform records only the VPCs it creates.
     if not settings.enabled or ctx.spec.network.managed is None:
         return None
     account = ctx.spec.account
-    tags = {"Environment": ctx.spec.stage}
-    protect = any(env.deletion_protection for env in ctx.spec.environments)
-    # The shared network takes the strictest choice of its environments: if any of them keeps its
-    # data under a customer-managed key, so do the flow logs, under a key of the stack's own.
-    key = None
-    if any(env.encryption.key == "customer_managed" for env in ctx.spec.environments):
-        key = Key(
-            "flow-logs-key",
-            KeyArgs(
-                account_id=account.id,
-                region=account.region,
-                alias=naming.flow_log_key_alias(ctx.stack_name),
-                description=f"mwaaform: VPC flow logs of stack {ctx.stack_name}",
-                tags=tags,
-                protect=protect,
-            ),
-            ctx.opts,
-        )
     return FlowLogs(
         "flow-logs",
         FlowLogsArgs(
@@ -137,11 +145,12 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
             region=account.region,
             retention_days=settings.retention_days,
             traffic_type=settings.traffic_type,
-            kms_key_arn=key.arn if key else None,
-            tags=tags,
+            kms_key_arn=ctx.stack_key.arn if settings.key == "customer_managed" and ctx.stack_key else None,
+            tags={"Environment": ctx.spec.stage},
             role_path=account.role_path,
             permissions_boundary_arn=account.permissions_boundary_arn,
-            protect=protect,
+            protect=settings.deletion_protection,
+            retain_on_delete=settings.retain_on_delete,
             log_group_name=naming.flow_log_group_name(ctx.stack_name),
         ),
         ctx.opts,
@@ -152,21 +161,25 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
     """Everything of one environment, in the order AWS needs it."""
     key = _key(ctx, env)
     key_arn = key.arn if key else None
+    # The log groups are under the environment's key where it has one, else the stack's if asked.
+    logs_key_arn = key_arn if key else (ctx.stack_key.arn if env.logging.stack_key and ctx.stack_key else None)
     logs = LogGroups(
         f"{env.name}-logs",
         LogGroupsArgs(
             env_name=env.name,
             retention_days=env.logging.retention_days,
-            kms_key_arn=key_arn,
+            kms_key_arn=logs_key_arn,
             tags=environment_tags(env),
             protect=env.deletion_protection,
+            retain_on_delete=env.retain_on_delete,
+            adopt_existing=env.adopt_retained,
         ),
         ctx.opts,
     )
     bucket_name = naming.bucket_name(env.name, ctx.spec.account.id, ctx.spec.account.region)
     bucket = _bucket(ctx, env, bucket_name, key_arn)
     role = _role(ctx, env, bucket_name, key_arn)
-    environment = _airflow(ctx, env, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
+    environment = _airflow(ctx, env, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.ready(env.name)])
     alarms = _alarms(ctx, env, key_arn, environment)
     _export(ctx, env, environment, bucket, role, logs, alarms)
     return environment
@@ -189,6 +202,7 @@ def _key(ctx: Context, env: Environment) -> Key | None:
                 alarm_arn_prefix(env.name, account.id, account.region) if env.alarms.enabled and env.alarms.topic_arn is None else None
             ),
             protect=env.deletion_protection,
+            retain_on_delete=env.retain_on_delete,
         ),
         ctx.opts,
     )
@@ -205,6 +219,10 @@ def _bucket(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Ou
             files={key: _local(ctx, path) for key, path in uploads.items()},
             tags=environment_tags(env),
             protect=env.deletion_protection,
+            retain_on_delete=env.retain_on_delete,
+            noncurrent_version_expiration_days=env.bucket.noncurrent_version_expiration_days,
+            access_log_bucket=env.bucket.access_logging.bucket if env.bucket.access_logging else None,
+            access_log_prefix=env.bucket.access_logging.prefix if env.bucket.access_logging else "",
         ),
         ctx.opts,
     )
@@ -261,7 +279,7 @@ def _airflow(
             execution_role_arn=role.arn,
             source_bucket_arn=bucket.arn,
             dag_s3_path=env.dag_path,
-            subnet_ids=ctx.network.private_subnet_ids[:2],
+            subnet_ids=ctx.network.private_subnet_ids,
             security_group_ids=ctx.network.security_group_ids[env.name],
             logging={
                 LOG_KEYS[section]: LogSetting(enabled=module.enabled, log_level=module.level)
@@ -276,6 +294,7 @@ def _airflow(
             weekly_maintenance_window_start=env.maintenance_window,
             depends_on=depends_on,
             protect=env.deletion_protection,
+            timeouts=(env.timeouts.create, env.timeouts.update, env.timeouts.delete),
         ),
         ctx.opts,
     )

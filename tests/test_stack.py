@@ -117,7 +117,7 @@ def test_prod_stateful_resources_are_protected_dev_are_not(plans):
 
 
 def test_customer_key_only_where_asked(plans):
-    assert {k.name for k in plans["prod-data"].of_type("aws:kms/key:Key")} == {"ingest-prod-key", "reporting-prod-key", "flow-logs-key"}
+    assert {k.name for k in plans["prod-data"].of_type("aws:kms/key:Key")} == {"ingest-prod-key", "reporting-prod-key", "stack-key"}
     assert plans["dev-analytics"].of_type("aws:kms/key:Key") == []
     assert "kmsKey" not in plans["dev-analytics"].one(MWAA).inputs
 
@@ -213,9 +213,9 @@ def test_customer_endpoint_management_exports_the_services_to_connect(plans):
     assert "database_vpc_endpoint_service" not in plans["prod-data"].outputs["ingest-prod"]
 
 
-def test_flow_logs_are_encrypted_when_the_environments_use_customer_keys(plans):
+def test_flow_logs_are_encrypted_with_the_stack_key_when_the_spec_says_so(plans):
     plan = plans["prod-data"]
-    key = plan.one("aws:kms/key:Key", name="flow-logs-key")
+    key = plan.one("aws:kms/key:Key", name="stack-key")
     assert key.inputs["enableKeyRotation"] is True
     group = plan.one("aws:cloudwatch/logGroup:LogGroup", name="flow-logs")
     assert group.inputs["kmsKeyId"] == key.outputs["arn"]

@@ -200,6 +200,11 @@ class Logging(SpecModel):
     """CloudWatch logging. mwaaform creates the five log groups before the environment so it owns their retention."""
 
     retention_days: RetentionDays = Field(default=30, description="Days CloudWatch keeps the logs (a value CloudWatch accepts).")
+    stack_key: bool = Field(
+        default=False,
+        description="With `encryption.key: aws_owned`: encrypt the log groups with the stack's customer-managed key "
+        "(created once per stack, shared with the flow logs). Environments with their own key always use it.",
+    )
     dag_processing: LogModule = Field(default_factory=LogModule, description="DAG processing logs.")
     scheduler: LogModule = Field(default_factory=LogModule, description="Scheduler logs.")
     task: LogModule = Field(default_factory=lambda: LogModule(level="INFO"), description="Task logs (INFO by default).")
@@ -215,6 +220,42 @@ class Encryption(SpecModel):
         description="`aws_owned`: AWS-owned keys. `customer_managed`: mwaaform creates a KMS key per environment "
         "(rotation on) for the environment, bucket, log groups and alarm topic.",
     )
+
+
+# A Pulumi custom timeout: a number and a unit (`90m`, `3h`). https://www.pulumi.com/docs/iac/concepts/options/customtimeouts/
+Duration = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,3}(m|h)$")]
+S3BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+
+
+class Timeouts(SpecModel):
+    """How long `pulumi up` waits for MWAA to create, update or delete the environment. MWAA
+    operations commonly take 20 to 40 minutes and can exceed an hour; the defaults are longer
+    than the provider's own (create 120m, update 120m, delete 90m in terraform-provider-aws's
+    `aws_mwaa_environment`, which pulumi-aws inherits)."""
+
+    create: Duration = Field(default="3h", description="Create timeout (`90m`, `3h`).")
+    update: Duration = Field(default="3h", description="Update timeout.")
+    delete: Duration = Field(default="2h", description="Delete timeout.")
+
+
+class AccessLogging(SpecModel):
+    """Server access logging of the DAG bucket to a bucket you own."""
+
+    bucket: S3BucketName = Field(description="Target bucket of the access logs; its policy must let `logging.s3.amazonaws.com` write.")
+    prefix: Annotated[str, StringConstraints(max_length=512)] = Field(default="", description="Key prefix of the log objects.")
+
+
+class DagBucket(SpecModel):
+    """The environment's DAG bucket."""
+
+    noncurrent_version_expiration_days: int = Field(
+        default=90,
+        ge=1,
+        le=36500,
+        description="Days after which replaced (noncurrent) object versions expire; current versions, the ones "
+        "the environment is pinned to, never expire.",
+    )
+    access_logging: AccessLogging | None = Field(default=None, description="Server access logging of the bucket; off when omitted.")
 
 
 MaintenanceWindow = Annotated[
@@ -265,10 +306,23 @@ class Environment(SpecModel):
     )
     deletion_protection: bool = Field(
         default=False,
-        description="Protect the environment, its bucket, key and log groups (and the stack's flow-log group and key): "
-        "Pulumi refuses to delete or replace them until this is turned off and applied. The bucket, keys and log "
-        "groups are also retained on delete: removing the environment from the spec leaves them in the account.",
+        description="Pulumi `protect` on the environment and its stateful resources (the bucket with its configuration, "
+        "key, log groups): Pulumi refuses to delete or replace them until this is turned off and applied.",
     )
+    retain_on_delete: bool = Field(
+        default=False,
+        description="Independent of `deletion_protection`: when Pulumi deletes the environment's stateful resources "
+        "(the environment removed from the spec once unprotected, or `pulumi destroy`), keep the bucket with its "
+        "configuration and files, the key and the log groups in the account, unmanaged. The MWAA environment itself is "
+        "always deleted. See README, Deploying.",
+    )
+    adopt_retained: bool = Field(
+        default=False,
+        description="Re-adding an environment whose log groups were retained: adopt the five existing "
+        "`airflow-{name}-*` groups (Pulumi `import`) instead of failing to create them. Unset it after the first `pulumi up`.",
+    )
+    bucket: DagBucket = Field(default_factory=DagBucket, description="Lifecycle and access logging of the DAG bucket.")
+    timeouts: Timeouts = Field(default_factory=Timeouts, description="How long `pulumi up` waits for MWAA operations.")
     access: Access = Field(default_factory=Access, description="What the DAGs may do in AWS, compiled to least-privilege IAM.")
     alarms: Alarms = Field(default_factory=Alarms, description="CloudWatch alarms and where they notify.")
 
