@@ -242,10 +242,19 @@ def _role(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Outp
             tags=environment_tags(env),
             permissions_boundary_arn=account.permissions_boundary_arn,
             path=account.role_path,
-            extra_policies=[(f"grants-{index + 1}", json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
+            extra_policies=[(_grants_purpose(index, doc), json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
         ),
         ctx.opts,
     )
+
+
+def _grants_purpose(index: int, document: dict) -> str:
+    """Names of the grant policies, keyed by grant, never by position: the first is `grants`
+    (adding or removing grants updates it in place), each further one (past IAM's size limit)
+    is named after the first statement it holds, e.g. `grants-lakewrites3`."""
+    if index == 0:
+        return "grants"
+    return f"grants-{document['Statement'][0]['Sid'].lower()}"
 
 
 def _airflow(
