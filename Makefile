@@ -5,7 +5,7 @@ VENV := venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test validate docs golden bench clean
+.PHONY: plan test validate docs golden bench clean plugins
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ docs: $(STAMP)
 # Regenerate the golden plans under tests/golden/; review the diff before committing.
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate
+
+# Rebuild the prod-data example's plugins.zip (its wheels, from PyPI) after editing plugins-wheels.txt.
+plugins: $(STAMP)
+	$(BIN)/python scripts/build_plugins.py environments/files/prod-data/plugins-wheels.txt environments/files/prod-data/plugins.zip
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
