@@ -356,7 +356,25 @@ def _export(
         # The VPC owner creates endpoints to these services; the environment stays PENDING until then.
         outputs["database_vpc_endpoint_service"] = environment.database_vpc_endpoint_service
         outputs["webserver_vpc_endpoint_service"] = environment.webserver_vpc_endpoint_service
+        _warn_customer_endpoints(ctx, env)
     pulumi.export(env.name, outputs)
+
+
+def _warn_customer_endpoints(ctx: Context, env: Environment) -> None:
+    """Say plainly that `pulumi up` waits for the VPC owner, and what the owner runs. pulumi-aws
+    returns the endpoint service names only once the environment is AVAILABLE, which it becomes
+    only after the endpoints exist: this stack cannot create them itself in the same run."""
+    from mwaaform.network.endpoints import customer_endpoint_commands
+
+    existing = ctx.spec.network.existing
+    vpc_id = existing.vpc_id if existing else "<vpc-id>"
+    subnets = [s.id for s in existing.private_subnets[:2]] if existing else ["<subnet-a>", "<subnet-b>"]
+    commands = customer_endpoint_commands(env.name, ctx.spec.account.region, vpc_id, subnets, env.webserver_access == "private")
+    pulumi.log.warn(
+        f"{env.name}: endpoint_management is customer, so `pulumi up` waits (up to the create timeout, "
+        f"{env.timeouts.create}) while the environment is PENDING, until the VPC owner creates its endpoints. "
+        "Once MWAA lists the environment:\n" + "\n".join(commands)
+    )
 
 
 def _log_modules(env: Environment):

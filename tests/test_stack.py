@@ -222,3 +222,9 @@ def test_flow_logs_are_encrypted_with_the_stack_key_when_the_spec_says_so(plans)
     # The key lets CloudWatch Logs use it for this account's log groups.
     sids = {s["Sid"] for s in json.loads(key.inputs["policy"])["Statement"]}
     assert "CloudWatchLogsUse" in sids
+
+
+def test_customer_endpoint_management_says_the_stack_waits_for_the_owner(plans):
+    warnings = [d.message for d in plans["partner-eu"].diagnostics if d.severity == "warning"]
+    (warning,) = [w for w in warnings if "endpoint_management is customer" in w]
+    assert "partner-stage" in warning and "create-vpc-endpoint" in warning and "vpc-0a1b2c3d4e5f60718" in warning
