@@ -30,6 +30,9 @@ class DagBucketArgs:
     # versioning, public access block, encryption, ownership, lifecycle and TLS-only policy.
     protect: bool = False
     retain_on_delete: bool = False
+    # Adopt a retained bucket of this name and its configuration (Pulumi `import`, each by the
+    # bucket name) instead of failing to create them.
+    adopt_existing: bool = False
     # Noncurrent object versions expire after this many days (current versions never do).
     noncurrent_version_expiration_days: int = 90
     # Server access logging to this bucket (and key prefix), when set.
@@ -49,7 +52,12 @@ class DagBucket(pulumi.ComponentResource):
     def __init__(self, name: str, args: DagBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mwaaform:bucket:DagBucket", name, None, opts)
         # Every resource of the bucket's group lives and dies with the bucket.
-        group = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain_on_delete)
+        group = pulumi.ResourceOptions(
+            parent=self,
+            protect=args.protect,
+            retain_on_delete=args.retain_on_delete,
+            import_=args.bucket_name if args.adopt_existing else None,
+        )
         bucket = aws.s3.Bucket(
             name,
             bucket=args.bucket_name,

@@ -220,6 +220,7 @@ def _bucket(ctx: Context, env: Environment, bucket_name: str, key_arn: pulumi.Ou
             tags=environment_tags(env),
             protect=env.deletion_protection,
             retain_on_delete=env.retain_on_delete,
+            adopt_existing=env.adopt_retained,
             noncurrent_version_expiration_days=env.bucket.noncurrent_version_expiration_days,
             access_log_bucket=env.bucket.access_logging.bucket if env.bucket.access_logging else None,
             access_log_prefix=env.bucket.access_logging.prefix if env.bucket.access_logging else "",

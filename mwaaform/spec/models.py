@@ -318,8 +318,9 @@ class Environment(SpecModel):
     )
     adopt_retained: bool = Field(
         default=False,
-        description="Re-adding an environment whose log groups were retained: adopt the five existing "
-        "`airflow-{name}-*` groups (Pulumi `import`) instead of failing to create them. Unset it after the first `pulumi up`.",
+        description="Re-adding an environment whose stateful resources were retained: adopt the five existing "
+        "`airflow-{name}-*` log groups and the DAG bucket with its configuration (Pulumi `import`) instead of failing "
+        "to create them. Unset it after the first `pulumi up`.",
     )
     bucket: DagBucket = Field(default_factory=DagBucket, description="Lifecycle and access logging of the DAG bucket.")
     timeouts: Timeouts = Field(default_factory=Timeouts, description="How long `pulumi up` waits for MWAA operations.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pulumi_aws as aws
 import pytest
 
 from components.account import AccountArgs, account_provider
@@ -178,3 +179,26 @@ def test_role_arn_output_waits_for_the_policy_attachments():
     attachment = plan.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").urn
     assert attachment in consumer.dependencies
     assert consumer.inputs["displayName"] == f"arn:aws:iam::{ACCOUNT}:role/mwaa-etl-us-east-1"
+
+
+@pytest.mark.parametrize("adopt", [True, False])
+def test_adopting_retained_resources_imports_them_by_name(monkeypatch, adopt):
+    # The mock engine does not record imports: watch the options each resource gets.
+    imports = {}
+    for module, cls in [(aws.cloudwatch, "LogGroup"), (aws.s3, "Bucket"), (aws.s3, "BucketVersioning"), (aws.s3, "BucketPolicy")]:
+        original = getattr(module, cls)
+
+        def spy(resource_name, *positional, opts=None, _original=original, _cls=cls, **kwargs):
+            imports[_cls, resource_name] = opts.import_ if opts else None
+            return _original(resource_name, *positional, opts=opts, **kwargs)
+
+        monkeypatch.setattr(module, cls, spy)
+
+    def program():
+        LogGroups("l", LogGroupsArgs("etl", 30, {}, adopt_existing=adopt))
+        DagBucket("b", DagBucketArgs("airflow-etl-1", {}, adopt_existing=adopt))
+
+    run_program(program)
+    assert imports[("LogGroup", "airflow-etl-Task")] == ("airflow-etl-Task" if adopt else None)
+    for cls in ("Bucket", "BucketVersioning", "BucketPolicy"):
+        assert imports[(cls, "b")] == ("airflow-etl-1" if adopt else None)
