@@ -117,8 +117,9 @@ class ManagedNetwork(SpecModel):
     availability_zones: list[AvailabilityZone] = Field(
         min_length=2,
         max_length=6,
-        description="Availability zones of the account's region, at least two; one private subnet each. "
-        "Environments use the first two.",
+        description="Availability zones of the account's region, at least two; one private subnet each, its CIDR "
+        "fixed by the AZ's letter (a to f), so order does not matter and adding one only adds. Environments use "
+        "the first two by name.",
     )
     egress: Literal["single_nat", "nat_per_az", "endpoints_only"] = Field(
         default="single_nat",
@@ -162,7 +163,10 @@ class Network(SpecModel):
     managed: ManagedNetwork | None = Field(default=None, description="Create and own a VPC.")
     existing: ExistingNetwork | None = Field(default=None, description="Use an existing VPC.")
     flow_logs: FlowLogs = Field(
-        default_factory=FlowLogs, description="VPC flow logs to CloudWatch Logs (managed networks only: an existing VPC's flow logs are its owner's)."
+        default_factory=FlowLogs,
+        description="VPC flow logs to CloudWatch Logs (managed networks only: an existing VPC's flow logs are its owner's). "
+        "They are the stack's: set them in the spec, since stage defaults follow the most critical environment listed "
+        "and would change when it is removed.",
     )
 
     @model_validator(mode="after")

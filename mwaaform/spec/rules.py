@@ -135,7 +135,7 @@ def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
         return
     from mwaaform.network.cidr import check_fits
 
-    problem = check_fits(managed.cidr, len(managed.availability_zones), public=managed.egress != "endpoints_only")
+    problem = check_fits(managed.cidr, managed.availability_zones, public=managed.egress != "endpoints_only")
     if problem:
         yield Issue(("network", "managed", "cidr"), f"{problem} (network.managed.cidr, {len(managed.availability_zones)} availability_zones, egress {managed.egress})")
 
