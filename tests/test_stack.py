@@ -118,8 +118,14 @@ def test_prod_stateful_resources_are_protected_dev_are_not(plans):
 
 def test_customer_key_only_where_asked(plans):
     assert {k.name for k in plans["prod-data"].of_type("aws:kms/key:Key")} == {"ingest-prod-key", "reporting-prod-key", "stack-key"}
-    assert plans["dev-analytics"].of_type("aws:kms/key:Key") == []
-    assert "kmsKey" not in plans["dev-analytics"].one(MWAA).inputs
+    # dev-analytics keeps AWS-owned keys for the environment; only its logs use the stack key.
+    dev = plans["dev-analytics"]
+    (stack_key,) = dev.of_type("aws:kms/key:Key")
+    assert stack_key.name == "stack-key"
+    assert "kmsKey" not in dev.one(MWAA).inputs
+    assert "kmsMasterKeyId" not in json.dumps(dev.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs)
+    groups = [g for g in dev.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name.startswith("airflow-")]
+    assert len(groups) == 5 and all(g.inputs["kmsKeyId"] == stack_key.outputs["arn"] for g in groups)
 
 
 def test_existing_network_creates_only_security_groups(plans):
@@ -164,7 +170,7 @@ def test_prod_pages_on_call_and_records_flow_logs_dev_does_neither(plans):
     (flow_log,) = prod.of_type("aws:ec2/flowLog:FlowLog")
     assert flow_log.inputs["vpcId"] == prod.one("aws:ec2/vpc:Vpc").id
     group = prod.one("aws:cloudwatch/logGroup:LogGroup", name="flow-logs")
-    assert group.inputs["retentionInDays"] == 90 and group.protect
+    assert group.inputs["retentionInDays"] == 365 and group.protect and group.retain_on_delete
     for kind in ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:ec2/flowLog:FlowLog"):
         assert dev.of_type(kind) == [], kind
 
