@@ -17,9 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from mwaaform.plan.engine import run_program
-from mwaaform.program import build_stack
-from mwaaform.spec.loader import load
 from mwaaform.tfplan import terraform_type, to_terraform_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,22 +46,14 @@ def test_types_map_to_terraform():
 
 
 @pytest.fixture(scope="module")
-def tfplans(tmp_path_factory):
+def tfplans(tmp_path_factory, example_plans):
     out = tmp_path_factory.mktemp("tfplan")
-    previous = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = load([ROOT / "environments"])
-        assert result.ok, result.diagnostics
-        paths = []
-        for stack in result.stacks:
-            plan = run_program(lambda stack=stack: build_stack(stack), stack=stack.name, account_id=stack.spec.account.id, region=stack.spec.account.region)
-            path = out / f"{stack.name}.json"
-            path.write_text(json.dumps(to_terraform_plan(plan.resources)))
-            paths.append(path)
-        return paths
-    finally:
-        os.chdir(previous)
+    paths = []
+    for name, plan in example_plans.items():
+        path = out / f"{name}.json"
+        path.write_text(json.dumps(to_terraform_plan(plan.resources)))
+        paths.append(path)
+    return paths
 
 
 def test_blocks_are_lists_and_maps_stay_maps(tfplans):

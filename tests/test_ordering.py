@@ -9,16 +9,12 @@ needs is not among its transitive dependencies.
 from __future__ import annotations
 
 import dataclasses
-import os
-from pathlib import Path
 
 import pytest
 
-from mwaaform.plan.engine import Plan, RecordedResource, run_program
-from mwaaform.spec.loader import load
-from mwaaform.stack import build
+from mwaaform.plan.engine import Plan, RecordedResource
+from tests.conftest import plan_example
 
-ROOT = Path(__file__).resolve().parents[1]
 MWAA = "aws:mwaa/environment:Environment"
 T = {
     "subnet": "aws:ec2/subnet:Subnet",
@@ -106,45 +102,27 @@ def missing_dependencies(plan: Plan) -> dict[str, dict[str, str]]:
     return missing
 
 
-def _with_egress(spec, egress: str | None):
-    if egress is None:
-        return spec
+def _with_egress(spec, egress: str):
     managed = spec.network.managed.model_copy(update={"egress": egress})
     return spec.model_copy(update={"network": spec.network.model_copy(update={"managed": managed})})
 
 
 CASES = [
-    ("dev-analytics", None),
+    ("dev-analytics", None),  # single_nat
     ("dev-analytics", "nat_per_az"),
     ("dev-analytics", "endpoints_only"),
-    ("prod-data", None),
-    ("prod-data", "single_nat"),
+    ("prod-data", None),  # endpoints_only, two environments, extra endpoints
     ("prod-data", "nat_per_az"),
-    ("partner-eu", None),
+    ("partner-eu", None),  # existing network
 ]
 
 
 @pytest.fixture(scope="module")
-def plans():
-    previous = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = load([ROOT / "environments"])
-        assert result.ok, result.diagnostics
-        stacks = {stack.name: stack for stack in result.stacks}
-        out = {}
-        for name, egress in CASES:
-            stack = stacks[name]
-            spec = _with_egress(stack.spec, egress)
-            out[name, egress] = run_program(
-                lambda spec=spec, stack=stack: build(spec, stack.name, base_dir=str(stack.path.parent)),
-                stack=name,
-                account_id=spec.account.id,
-                region=spec.account.region,
-            )
-        return out
-    finally:
-        os.chdir(previous)
+def plans(example_stacks, example_plans):
+    return {
+        (name, egress): example_plans[name] if egress is None else plan_example(example_stacks[name], _with_egress(example_stacks[name].spec, egress))
+        for name, egress in CASES
+    }
 
 
 @pytest.mark.parametrize(("stack", "egress"), CASES)

@@ -6,38 +6,19 @@ resource's URN. A URN that disappears is a delete (or a replace) under `pulumi u
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from mwaaform.plan.engine import Plan, run_program
+from mwaaform.plan.engine import Plan
 from mwaaform.spec.access import DataGrant
-from mwaaform.spec.loader import load
-from mwaaform.stack import build
-
-ROOT = Path(__file__).resolve().parents[1]
-
+from tests.conftest import plan_example
 
 @pytest.fixture(scope="module")
-def stacks():
-    result = load([ROOT / "environments"])
-    assert result.ok, result.diagnostics
-    return {stack.name: stack for stack in result.stacks}
+def stacks(example_stacks):
+    return example_stacks
 
 
 def plan_of(stack, spec) -> Plan:
-    previous = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return run_program(
-            lambda: build(spec, stack.name, base_dir=str(stack.path.parent)),
-            stack=stack.name,
-            account_id=spec.account.id,
-            region=spec.account.region,
-        )
-    finally:
-        os.chdir(previous)
+    return plan_example(stack, spec)
 
 
 def with_azs(spec, azs):
@@ -49,9 +30,9 @@ def inputs(plan: Plan) -> dict[str, dict]:
     return {r.urn: r.inputs for r in plan.resources}
 
 
-def test_adding_an_az_only_adds(stacks):
+def test_adding_an_az_only_adds(stacks, example_plans):
     stack = stacks["dev-analytics"]
-    before = plan_of(stack, stack.spec)
+    before = example_plans["dev-analytics"]
     after = plan_of(stack, with_azs(stack.spec, [*stack.spec.network.managed.availability_zones, "us-east-1c"]))
     old, new = inputs(before), inputs(after)
     assert set(old) <= set(new)
@@ -63,13 +44,13 @@ def test_adding_an_az_only_adds(stacks):
 
 
 @pytest.mark.parametrize("stack_name", ["dev-analytics", "prod-data"])
-def test_reordering_the_azs_changes_nothing(stacks, stack_name):
+def test_reordering_the_azs_changes_nothing(stacks, example_plans, stack_name):
     stack = stacks[stack_name]
     azs = list(stack.spec.network.managed.availability_zones)
-    assert inputs(plan_of(stack, stack.spec)) == inputs(plan_of(stack, with_azs(stack.spec, azs[::-1])))
+    assert inputs(example_plans[stack_name]) == inputs(plan_of(stack, with_azs(stack.spec, azs[::-1])))
 
 
-def test_adding_a_grant_keeps_every_urn(stacks):
+def test_adding_a_grant_keeps_every_urn(stacks, example_plans):
     stack = stacks["prod-data"]
     spec = stack.spec
     ingest = spec.environments[0]
@@ -77,7 +58,7 @@ def test_adding_a_grant_keeps_every_urn(stacks):
     access = ingest.access.model_copy(update={"data": [archive, *ingest.access.data]})
     changed_env = ingest.model_copy(update={"access": access})
     after_spec = spec.model_copy(update={"environments": [changed_env, *spec.environments[1:]]})
-    old, new = inputs(plan_of(stack, spec)), inputs(plan_of(stack, after_spec))
+    old, new = inputs(example_plans["prod-data"]), inputs(plan_of(stack, after_spec))
     assert set(old) == set(new)
     changed = {urn.rsplit("::", 1)[1] for urn in old if old[urn] != new[urn]}
     assert changed == {"ingest-prod-role-grants"}
