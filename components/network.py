@@ -203,9 +203,11 @@ class Network(pulumi.ComponentResource):
             if az in env_azs:
                 self._shared_ready.append(route)
         if net.egress == "nat_per_az":
+            others = [az for az in azs if az not in nat_azs]
             pulumi.log.info(
-                f"nat_per_az: {len(nat_azs)} NAT gateways, in {', '.join(nat_azs)} (the AZs the environments use); "
-                f"{', '.join(az for az in azs if az not in nat_azs) or 'no other AZ'} route through {nat_azs[0]}",
+                f"nat_per_az: {len(nat_azs)} NAT gateways (each billed per hour and per GB), in {', '.join(nat_azs)}, "
+                "the AZs the environments use"
+                + (f"; {', '.join(others)} route through {nat_azs[0]} ({len(others)} gateway(s) fewer, their traffic crosses AZs)" if others else ""),
                 self,
             )
 
