@@ -62,3 +62,36 @@ def test_adding_a_grant_keeps_every_urn(stacks, example_plans):
     assert set(old) == set(new)
     changed = {urn.rsplit("::", 1)[1] for urn in old if old[urn] != new[urn]}
     assert changed == {"ingest-prod-role-grants"}
+
+
+def test_flow_logs_stay_when_the_last_prod_environment_goes(tmp_path, example_plans):
+    # The stack states its flow-log settings: demoting (or removing) its prod environments
+    # changes neither the flow logs, nor their retention, key or protection.
+    import shutil
+
+    from mwaaform.spec.loader import load
+
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "environments", tmp_path / "environments")
+    spec_path = tmp_path / "environments" / "prod-data.yaml"
+    spec_path.write_text(spec_path.read_text().replace("stage: prod", "stage: stage"))
+    result = load([spec_path])
+    assert result.ok, result.diagnostics
+    (stack,) = result.stacks
+    after = plan_of(stack, stack.spec)
+
+    def flow_logs(plan):
+        return {
+            r.urn: (r.inputs, r.protect, r.retain_on_delete)
+            for r in plan.resources
+            if "FlowLogs" in r.urn or r.name == "stack-key"
+        }
+
+    before = flow_logs(example_plans["prod-data"])
+    assert before and flow_logs(after).keys() == before.keys()
+    for urn, (inputs_, protect, retain) in before.items():
+        new_inputs, new_protect, new_retain = flow_logs(after)[urn]
+        assert (protect, retain) == (new_protect, new_retain), urn
+        # Tags follow the stack's stage (an in-place update); nothing else changes.
+        assert {k: v for k, v in new_inputs.items() if k != "tags"} == {k: v for k, v in inputs_.items() if k != "tags"}, urn
