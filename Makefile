@@ -5,7 +5,7 @@ VENV := venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test validate docs golden bench clean fuzz
+.PHONY: plan test validate docs golden bench clean fuzz plugins checkov checkov-tool
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,28 @@ golden: $(STAMP)
 fuzz: $(STAMP)
 	MWAAFORM_FUZZ_SECONDS=$${MWAAFORM_FUZZ_SECONDS:-600} MWAAFORM_FUZZ_PLANS=$${MWAAFORM_FUZZ_PLANS:-30} \
 		$(BIN)/python -m pytest tests/fuzz -q
+
+# Rebuild the prod-data example's plugins.zip (its wheels, from PyPI) after editing plugins-wheels.txt.
+plugins: $(STAMP)
+	$(BIN)/python scripts/build_plugins.py environments/files/prod-data/plugins-wheels.txt environments/files/prod-data/plugins.zip
+
+# checkov in a tool virtualenv of its own (its pins conflict with ours); tests/test_checkov.py uses it.
+CHECKOV_VENV := build/tools/checkov
+CHECKOV_VERSION := 3.3.30
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet "checkov==$(CHECKOV_VERSION)"
+	touch $@
+
+checkov-tool: $(CHECKOV_VENV)/.installed
+
+# The compiled plans of environments/ as Terraform plan JSON, judged by checkov: prints its report,
+# then fails only on a failing check that docs/checkov.md does not list with a reason.
+checkov: $(STAMP) checkov-tool
+	$(BIN)/python -m mwaaform.tfplan build/tfplan
+	$(CHECKOV_VENV)/bin/checkov --framework terraform_plan --skip-download --compact --quiet \
+		$$(for f in build/tfplan/*.json; do printf -- '-f %s ' "$$f"; done) || true
+	$(BIN)/python -m pytest -q tests/test_checkov.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py

@@ -57,10 +57,12 @@ class AirflowEnvironmentArgs:
     weekly_maintenance_window_start: str | None = None
     worker_replacement_strategy: str | None = None  # FORCED | GRACEFUL; None: MWAA's default
     # Resources that must exist first: the log groups (so MWAA does not create them without
-    # retention) and, without internet, the VPC endpoints MWAA needs while it creates.
+    # retention) and everything its traffic needs (the network's ready(env)).
     depends_on: Sequence[pulumi.Resource] = ()
     # Refuse to delete or replace the environment (and its metadata database) while set.
     protect: bool = False
+    # (create, update, delete) custom timeouts, e.g. ("3h", "3h", "2h"); None: the provider's.
+    timeouts: tuple[str, str, str] | None = None
 
 
 class AirflowEnvironment(pulumi.ComponentResource):
@@ -105,7 +107,12 @@ class AirflowEnvironment(pulumi.ComponentResource):
             worker_replacement_strategy=args.worker_replacement_strategy,
             tags=with_name(args.name, args.tags),
             **files,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=list(args.depends_on),
+                protect=args.protect,
+                custom_timeouts=pulumi.CustomTimeouts(*args.timeouts) if args.timeouts else None,
+            ),
         )
         self.name = args.name
         self.arn = environment.arn

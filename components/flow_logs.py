@@ -30,6 +30,8 @@ class FlowLogsArgs:
     permissions_boundary_arn: str | None = None
     # Protect the log group (and keep it in AWS if the stack is destroyed): flow logs are evidence.
     protect: bool = False
+    # Keep it in the account when Pulumi deletes it (removed from the spec, or `pulumi destroy`).
+    retain_on_delete: bool = False
     # Unique within the account and region; default `/mwaaform/vpc-flow-logs/{component name}`.
     log_group_name: str | None = None
 
@@ -55,7 +57,8 @@ class FlowLogs(pulumi.ComponentResource):
             retention_in_days=args.retention_days,
             kms_key_id=args.kms_key_arn,
             tags=with_name(group_name, args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+            skip_destroy=args.retain_on_delete,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain_on_delete),
         )
         role = aws.iam.Role(
             f"{name}-role",

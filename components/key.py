@@ -26,6 +26,8 @@ class KeyArgs:
     # Set when the environment's alarm topic is encrypted with this key: the alarms' ARN prefix.
     cloudwatch_alarm_prefix: str | None = None
     protect: bool = False
+    # Keep it in the account when Pulumi deletes it (removed from the spec, or `pulumi destroy`).
+    retain_on_delete: bool = False
 
 
 class Key(pulumi.ComponentResource):
@@ -42,7 +44,7 @@ class Key(pulumi.ComponentResource):
                 key_policy(args.account_id, args.region, cloudwatch_alarm_prefix=args.cloudwatch_alarm_prefix), sort_keys=True
             ),
             tags=with_name(args.alias, args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain_on_delete),
         )
         aws.kms.Alias(name, name=args.alias, target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=self))
         self.arn = key.arn

@@ -19,6 +19,10 @@ class LogGroupsArgs:
     tags: Mapping[str, str]
     kms_key_arn: pulumi.Input[str] | None = None
     protect: bool = False
+    # Keep it in the account when Pulumi deletes it (removed from the spec, or `pulumi destroy`).
+    retain_on_delete: bool = False
+    # Adopt existing groups of these names (retained by an earlier environment) instead of creating them.
+    adopt_existing: bool = False
 
 
 class LogGroups(pulumi.ComponentResource):
@@ -35,7 +39,14 @@ class LogGroups(pulumi.ComponentResource):
                 retention_in_days=args.retention_days,
                 kms_key_id=args.kms_key_arn,
                 tags=dict(args.tags),
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+                # The provider's own guard as well: never delete the logs of a retained group.
+                skip_destroy=args.retain_on_delete,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    protect=args.protect,
+                    retain_on_delete=args.retain_on_delete,
+                    import_=group_name if args.adopt_existing else None,
+                ),
             )
             for group_name in self.names.values()
         ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from mwaaform.network.cidr import layout
+from mwaaform.network.cidr import ENVIRONMENT_SUBNETS, environment_zones, layout
 from mwaaform.network.endpoints import GATEWAY_CAPABLE, GATEWAY_SERVICES, INTERFACE_SERVICES, logical_name, service_name
 from mwaaform.tags import with_name
 
@@ -49,22 +49,23 @@ class NetworkArgs:
 
 class Network(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
+    # the two subnets the environments use (MWAA takes exactly two, in different AZs)
     private_subnet_ids: list[pulumi.Output[str]]
     # environment name -> the security groups it runs in
     security_group_ids: dict[str, list[pulumi.Input[str]]]
-    # resources an environment must wait for (the interface endpoints, without internet)
-    endpoints: list[pulumi.Resource]
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mwaaform:network:Network", name, None, opts)
         self._name, self._tags = name, dict(args.tags)
-        self.endpoints = []
+        # What every environment's traffic needs before MWAA may start creating it (see ready()).
+        self._shared_ready: list[pulumi.Resource] = []
+        self._ready: dict[str, list[pulumi.Resource]] = {env: [] for env in args.environments}
         extra_groups: list[str] = []
         if args.managed:
             self._managed(args.region, args.managed)
         elif args.existing:
             self.vpc_id = pulumi.Output.from_input(args.existing.vpc_id)
-            self.private_subnet_ids = [pulumi.Output.from_input(s) for s in args.existing.subnet_ids]
+            self.private_subnet_ids = [pulumi.Output.from_input(s) for s in args.existing.subnet_ids[:ENVIRONMENT_SUBNETS]]
             extra_groups = list(args.existing.security_group_ids)
         else:
             raise ValueError("NetworkArgs needs managed or existing")
@@ -75,6 +76,14 @@ class Network(pulumi.ComponentResource):
         if args.managed and (private_only or args.managed.extra_endpoints):
             self._endpoints(args.region, groups, private_only, list(args.managed.extra_endpoints))
         self.register_outputs({"vpc_id": self.vpc_id, "private_subnet_ids": self.private_subnet_ids})
+
+    def ready(self, env: str) -> list[pulumi.Resource]:
+        """Every network resource an environment's traffic needs: its subnets and their
+        route-table associations, the routes and NAT gateways (with the internet gateway's route)
+        or the VPC endpoints and the endpoint group's rule admitting it, its security group and
+        all of that group's rules. The environment depends on these, so MWAA never starts
+        creating (a 30-minute operation) before it has a way out."""
+        return [*self._shared_ready, *self._ready[env]]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -92,73 +101,85 @@ class Network(pulumi.ComponentResource):
 
     def _managed(self, region: str, net: ManagedNetworkArgs) -> None:
         n = self._name
-        azs = list(net.availability_zones)
+        # Every name and CIDR is keyed by AZ name, never by list position: see mwaaform.network.cidr.
+        azs = sorted(net.availability_zones)
+        env_azs = environment_zones(azs)
         with_nat = net.egress != "endpoints_only"
-        subnets = layout(net.cidr, len(azs), public=with_nat)
+        nat_azs = nat_zones(net.egress, azs)
+        subnets = layout(net.cidr, azs, nat_azs)
         vpc = aws.ec2.Vpc(
             n, cidr_block=net.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=self._tagged(n), opts=self._opts()
         )
         self.vpc_id = vpc.id
         self._vpc = vpc
+        # The VPC's default security group admits all traffic between its members and out: lock
+        # it (no rules), so nothing launched without a group gets a path (checkov CKV2_AWS_12).
+        aws.ec2.DefaultSecurityGroup(
+            f"{n}-default", vpc_id=vpc.id, ingress=[], egress=[], tags=self._tagged(f"{n}-default-locked"), opts=self._opts()
+        )
 
-        private_subnets, private_tables = [], []
-        for az, cidr in zip(azs, subnets.private, strict=True):
+        private_subnets, private_tables = {}, {}
+        for az in azs:
             subnet = aws.ec2.Subnet(
                 f"{n}-private-{az}",
                 vpc_id=vpc.id,
-                cidr_block=cidr,
+                cidr_block=subnets.private[az],
                 availability_zone=az,
                 map_public_ip_on_launch=False,
                 tags=self._tagged(f"{n}-private-{az}"),
                 opts=self._opts(),
             )
             table = aws.ec2.RouteTable(f"{n}-private-{az}", vpc_id=vpc.id, tags=self._tagged(f"{n}-private-{az}"), opts=self._opts())
-            aws.ec2.RouteTableAssociation(f"{n}-private-{az}", subnet_id=subnet.id, route_table_id=table.id, opts=self._opts())
-            private_subnets.append(subnet)
-            private_tables.append(table)
-        self.private_subnet_ids = [subnet.id for subnet in private_subnets]
-        self._private_subnets, self._private_tables = private_subnets, private_tables
+            association = aws.ec2.RouteTableAssociation(
+                f"{n}-private-{az}", subnet_id=subnet.id, route_table_id=table.id, opts=self._opts()
+            )
+            private_subnets[az], private_tables[az] = subnet, table
+            if az in env_azs:
+                self._shared_ready += [subnet, table, association]
+        self.private_subnet_ids = [private_subnets[az].id for az in env_azs]
+        self._env_azs = env_azs
 
         if with_nat:
-            self._nat(net, azs, subnets.public, private_tables)
+            self._nat(net, azs, nat_azs, env_azs, subnets.public, private_tables)
 
         # The S3 gateway endpoint is free and keeps DAG bucket traffic off the NAT gateways, so
         # every managed network has it.
         extra_gateways = [s for s in net.extra_endpoints if s in GATEWAY_CAPABLE and s not in GATEWAY_SERVICES]
         for service in [*GATEWAY_SERVICES, *extra_gateways]:
             gateway_endpoint = self._endpoint(
-                region, service, vpc_endpoint_type="Gateway", route_table_ids=[table.id for table in private_tables]
+                region, service, vpc_endpoint_type="Gateway", route_table_ids=[private_tables[az].id for az in azs]
             )
-            # Without internet, MWAA reaches the DAG bucket and ECR's image layers only through it.
-            if service in GATEWAY_SERVICES:
-                self.endpoints.append(gateway_endpoint)
+            # It adds routes to the environments' route tables: they are complete only with it.
+            self._shared_ready.append(gateway_endpoint)
 
-    def _nat(self, net: ManagedNetworkArgs, azs: list[str], public_cidrs: list[str], private_tables) -> None:
+    def _nat(self, net: ManagedNetworkArgs, azs: list[str], nat_azs: list[str], env_azs: list[str], public_cidrs, private_tables) -> None:
         n = self._name
         gateway = aws.ec2.InternetGateway(n, vpc_id=self._vpc.id, tags=self._tagged(n), opts=self._opts())
         public_table = aws.ec2.RouteTable(f"{n}-public", vpc_id=self._vpc.id, tags=self._tagged(f"{n}-public"), opts=self._opts())
-        aws.ec2.Route(
+        internet = aws.ec2.Route(
             f"{n}-public-internet",
             route_table_id=public_table.id,
             destination_cidr_block="0.0.0.0/0",
             gateway_id=gateway.id,
             opts=self._opts(),
         )
-        nat_azs = azs if net.egress == "nat_per_az" else azs[:1]
+        self._shared_ready += [gateway, public_table, internet]
         nats = {}
-        # One public subnet per NAT gateway: the first AZ only, or every AZ.
-        for az, cidr in zip(nat_azs, public_cidrs[: len(nat_azs)], strict=True):
+        # One public subnet per NAT gateway.
+        for az in nat_azs:
             subnet = aws.ec2.Subnet(
                 f"{n}-public-{az}",
                 vpc_id=self._vpc.id,
-                cidr_block=cidr,
+                cidr_block=public_cidrs[az],
                 availability_zone=az,
                 # Only the NAT gateway lives here, with its own Elastic IP.
                 map_public_ip_on_launch=False,
                 tags=self._tagged(f"{n}-public-{az}"),
                 opts=self._opts(),
             )
-            aws.ec2.RouteTableAssociation(f"{n}-public-{az}", subnet_id=subnet.id, route_table_id=public_table.id, opts=self._opts())
+            association = aws.ec2.RouteTableAssociation(
+                f"{n}-public-{az}", subnet_id=subnet.id, route_table_id=public_table.id, opts=self._opts()
+            )
             eip = aws.ec2.Eip(f"{n}-nat-{az}", domain="vpc", tags=self._tagged(f"{n}-nat-{az}"), opts=self._opts())
             nats[az] = aws.ec2.NatGateway(
                 f"{n}-{az}",
@@ -168,14 +189,26 @@ class Network(pulumi.ComponentResource):
                 tags=self._tagged(f"{n}-{az}"),
                 opts=self._opts(depends_on=[gateway]),
             )
-        for az, table in zip(azs, private_tables, strict=True):
+            self._shared_ready += [subnet, association, eip, nats[az]]
+        for az in azs:
+            # Each AZ through its own NAT gateway where it has one, else through the first.
             nat = nats.get(az, nats[nat_azs[0]])
-            aws.ec2.Route(
+            route = aws.ec2.Route(
                 f"{n}-private-{az}-nat",
-                route_table_id=table.id,
+                route_table_id=private_tables[az].id,
                 destination_cidr_block="0.0.0.0/0",
                 nat_gateway_id=nat.id,
                 opts=self._opts(),
+            )
+            if az in env_azs:
+                self._shared_ready.append(route)
+        if net.egress == "nat_per_az":
+            others = [az for az in azs if az not in nat_azs]
+            pulumi.log.info(
+                f"nat_per_az: {len(nat_azs)} NAT gateways (each billed per hour and per GB), in {', '.join(nat_azs)}, "
+                "the AZs the environments use"
+                + (f"; {', '.join(others)} route through {nat_azs[0]} ({len(others)} gateway(s) fewer, their traffic crosses AZs)" if others else ""),
+                self,
             )
 
     def _environment_group(self, env: str, private_only: bool) -> aws.ec2.SecurityGroup:
@@ -188,7 +221,7 @@ class Network(pulumi.ComponentResource):
             opts=self._opts(),
         )
         # MWAA's components talk to each other inside the group.
-        aws.vpc.SecurityGroupIngressRule(
+        ingress = aws.vpc.SecurityGroupIngressRule(
             f"{env}-sg-self",
             security_group_id=group.id,
             referenced_security_group_id=group.id,
@@ -196,7 +229,8 @@ class Network(pulumi.ComponentResource):
             description="MWAA: all traffic between the components of the environment",
             opts=self._opts(),
         )
-        aws.vpc.SecurityGroupEgressRule(
+        # pulumi-aws removes the allow-all egress AWS gives a new group: this rule is the way out.
+        egress = aws.vpc.SecurityGroupEgressRule(
             f"{env}-sg-egress",
             security_group_id=group.id,
             cidr_ipv4="0.0.0.0/0",
@@ -205,6 +239,7 @@ class Network(pulumi.ComponentResource):
             description="MWAA: outbound to the VPC endpoints" if private_only else "MWAA: outbound to AWS services",
             opts=self._opts(),
         )
+        self._ready[env] += [group, ingress, egress]
         return group
 
     def _endpoints(
@@ -222,8 +257,9 @@ class Network(pulumi.ComponentResource):
             tags=self._tagged(f"{n}-endpoints"),
             opts=self._opts(),
         )
+        self._shared_ready.append(group)
         for env, env_group in environment_groups.items():
-            aws.vpc.SecurityGroupIngressRule(
+            rule = aws.vpc.SecurityGroupIngressRule(
                 f"{n}-endpoints-from-{env}",
                 security_group_id=group.id,
                 referenced_security_group_id=env_group.id,
@@ -233,6 +269,7 @@ class Network(pulumi.ComponentResource):
                 description=f"HTTPS from MWAA environment {env}",
                 opts=self._opts(),
             )
+            self._ready[env].append(rule)
         mwaa_services = list(INTERFACE_SERVICES) if private_only else []
         extra_services = [s for s in extra if s not in GATEWAY_CAPABLE and s not in mwaa_services]
         for service in [*mwaa_services, *extra_services]:
@@ -242,9 +279,18 @@ class Network(pulumi.ComponentResource):
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 # In the two subnets the environments use: each endpoint costs per AZ and hour.
-                subnet_ids=self.private_subnet_ids[:2],
+                subnet_ids=self.private_subnet_ids,
                 security_group_ids=[group.id],
             )
-            # The environment waits for the endpoints MWAA itself needs.
-            if service in mwaa_services:
-                self.endpoints.append(endpoint)
+            # MWAA needs its own while it creates; the DAGs need the extra ones from their first run.
+            self._shared_ready.append(endpoint)
+
+
+def nat_zones(egress: str, azs: Sequence[str]) -> list[str]:
+    """The AZs that get a NAT gateway: none without NAT, the first environment AZ for
+    `single_nat`, and for `nat_per_az` each AZ the environments use (two gateways, not one per
+    listed AZ: subnets no environment uses route through the first)."""
+    if egress == "endpoints_only":
+        return []
+    env_azs = environment_zones(azs)
+    return env_azs[:1] if egress == "single_nat" else env_azs

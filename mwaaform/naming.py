@@ -67,9 +67,10 @@ def log_group_names(env: str) -> dict[str, str]:
     return {log_type: f"airflow-{env}-{log_type}" for log_type in LOG_TYPES}
 
 
-def flow_log_key_alias(stack: str) -> str:
-    return f"alias/mwaaform/{stack}/flow-logs"
-
-
 def flow_log_group_name(stack: str) -> str:
     return f"/mwaaform/{stack}/vpc-flow-logs"
+
+
+def stack_key_alias(stack: str) -> str:
+    """The stack's own key (flow logs, and log groups of environments without a key)."""
+    return f"alias/mwaaform/{stack}/logs"

@@ -73,7 +73,7 @@ def resolve(env: Environment, account: Account) -> Resolved:
     brought_key = encryption.key_arn
     create_key = encryption.key == "customer_managed" and brought_key is None
 
-    if env.bucket is not None:
+    if env.bucket.brought:
         bucket_name = env.bucket.name
         objects = {
             kind: ObjectRef(ref.key, ref.version)
@@ -93,11 +93,11 @@ def resolve(env: Environment, account: Account) -> Resolved:
         create_key=create_key,
         brought_key_arn=brought_key,
         bucket_name=bucket_name,
-        create_bucket=env.bucket is None,
+        create_bucket=not env.bucket.brought,
         objects=objects,
         uploads=uploads,
         create_role=create_role,
         role_arn=arn,
         managed_policies=tuple(env.access.managed_policies),
-        object_prefix=env.bucket.prefix if env.bucket is not None else None,
+        object_prefix=env.bucket.prefix,
     )

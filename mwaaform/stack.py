@@ -54,6 +54,7 @@ class Context:
     base_dir: str
     network: Network
     opts: pulumi.ResourceOptions
+    stack_key: Key | None = None
 
 
 def environment_tags(env: Environment) -> dict[str, str]:
@@ -77,7 +78,7 @@ def build(spec: StackSpec, stack_name: str, base_dir: str = ".") -> dict[str, Ai
     # The managed network's egress, as written or as `auto` picks it (and why).
     egress = resolve_egress(spec) if spec.network.managed else None
     network = _network(spec, opts, egress)
-    ctx = Context(spec, stack_name, base_dir, network, opts)
+    ctx = Context(spec, stack_name, base_dir, network, opts, _stack_key(spec, stack_name, opts))
     _flow_logs(ctx)
     environments = {env.name: _environment(ctx, env) for env in spec.environments}
     pulumi.export("network", {"vpc_id": network.vpc_id, "private_subnet_ids": network.private_subnet_ids})
@@ -117,30 +118,37 @@ def _network(spec: StackSpec, opts: pulumi.ResourceOptions, egress: EgressDecisi
     )
 
 
+def _stack_key(spec: StackSpec, stack_name: str, opts: pulumi.ResourceOptions) -> Key | None:
+    """The stack's own customer-managed key: for the flow logs (`network.flow_logs.key`) and the log
+    groups of environments without a key of their own that ask for it (`logging.stack_key`).
+    Decided by those fields alone, never by which environments happen to remain."""
+    flow_logs = spec.network.flow_logs
+    flow_logs_use = flow_logs.enabled and spec.network.managed is not None and flow_logs.key == "customer_managed"
+    users = [env for env in spec.environments if env.encryption.key == "aws_owned" and env.logging.stack_key]
+    if not flow_logs_use and not users:
+        return None
+    account = spec.account
+    return Key(
+        "stack-key",
+        KeyArgs(
+            account_id=account.id,
+            region=account.region,
+            alias=naming.stack_key_alias(stack_name),
+            description=f"mwaaform: logs of stack {stack_name}",
+            tags={"Environment": spec.stage},
+            protect=(flow_logs_use and flow_logs.deletion_protection) or any(env.deletion_protection for env in users),
+            retain_on_delete=(flow_logs_use and flow_logs.retain_on_delete) or any(env.retain_on_delete for env in users),
+        ),
+        opts,
+    )
+
+
 def _flow_logs(ctx: Context) -> FlowLogs | None:
     settings = ctx.spec.network.flow_logs
     # Flow logs of an existing VPC belong to its owner: mwaaform records only the VPCs it creates.
     if not settings.enabled or ctx.spec.network.managed is None:
         return None
     account = ctx.spec.account
-    tags = {"Environment": ctx.spec.stage}
-    protect = any(env.deletion_protection for env in ctx.spec.environments)
-    # The shared network takes the strictest choice of its environments: if any of them keeps its
-    # data under a customer-managed key, so do the flow logs, under a key of the stack's own.
-    key = None
-    if any(env.encryption.key == "customer_managed" for env in ctx.spec.environments):
-        key = Key(
-            "flow-logs-key",
-            KeyArgs(
-                account_id=account.id,
-                region=account.region,
-                alias=naming.flow_log_key_alias(ctx.stack_name),
-                description=f"mwaaform: VPC flow logs of stack {ctx.stack_name}",
-                tags=tags,
-                protect=protect,
-            ),
-            ctx.opts,
-        )
     return FlowLogs(
         "flow-logs",
         FlowLogsArgs(
@@ -149,11 +157,12 @@ def _flow_logs(ctx: Context) -> FlowLogs | None:
             region=account.region,
             retention_days=settings.retention_days,
             traffic_type=settings.traffic_type,
-            kms_key_arn=key.arn if key else None,
-            tags=tags,
+            kms_key_arn=ctx.stack_key.arn if settings.key == "customer_managed" and ctx.stack_key else None,
+            tags={"Environment": ctx.spec.stage},
             role_path=account.role_path,
             permissions_boundary_arn=account.permissions_boundary_arn,
-            protect=protect,
+            protect=settings.deletion_protection,
+            retain_on_delete=settings.retain_on_delete,
             log_group_name=naming.flow_log_group_name(ctx.stack_name),
         ),
         ctx.opts,
@@ -165,21 +174,27 @@ def _environment(ctx: Context, env: Environment) -> AirflowEnvironment:
     resolved = resolve(env, ctx.spec.account)
     key = _key(ctx, env, resolved)
     key_arn = key.arn if key else resolved.brought_key_arn
+    # The log groups are under the environment's key where it has one, else the stack's if asked.
+    logs_key_arn = key_arn if key_arn is not None else (ctx.stack_key.arn if env.logging.stack_key and ctx.stack_key else None)
     logs = LogGroups(
         f"{env.name}-logs",
         LogGroupsArgs(
             env_name=env.name,
             retention_days=env.logging.retention_days,
-            kms_key_arn=key_arn,
+            kms_key_arn=logs_key_arn,
             tags=environment_tags(env),
             protect=env.deletion_protection,
+            retain_on_delete=env.retain_on_delete,
+            adopt_existing=env.adopt_retained,
         ),
         ctx.opts,
     )
-    _webserver_ingress(ctx, env)
+    ingress = _webserver_ingress(ctx, env)
     bucket = _bucket(ctx, env, resolved, key_arn)
     role = _role(ctx, env, resolved, key_arn)
-    environment = _airflow(ctx, env, resolved, key_arn, bucket, role, depends_on=[*logs.groups, *ctx.network.endpoints])
+    # Every rule on the environment's group is in place before the environment (as the network's own are).
+    ready = [*logs.groups, *ctx.network.ready(env.name), *([ingress] if ingress else [])]
+    environment = _airflow(ctx, env, resolved, key_arn, bucket, role, depends_on=ready)
     alarms = _alarms(ctx, env, key_arn, environment)
     _export(ctx, env, resolved, key_arn, environment, role, logs, alarms)
     return environment
@@ -220,6 +235,7 @@ def _key(ctx: Context, env: Environment, resolved: Resolved) -> Key | None:
                 alarm_arn_prefix(env.name, account.id, account.region) if env.alarms.enabled and env.alarms.topic_arn is None else None
             ),
             protect=env.deletion_protection,
+            retain_on_delete=env.retain_on_delete,
         ),
         ctx.opts,
     )
@@ -237,6 +253,11 @@ def _bucket(ctx: Context, env: Environment, resolved: Resolved, key_arn: pulumi.
             files={key: _local(ctx, path) for key, path in resolved.uploads.items()},
             tags=environment_tags(env),
             protect=env.deletion_protection,
+            retain_on_delete=env.retain_on_delete,
+            adopt_existing=env.adopt_retained,
+            noncurrent_version_expiration_days=env.bucket.expiration_days,
+            access_log_bucket=env.bucket.access_logging.bucket if env.bucket.access_logging else None,
+            access_log_prefix=env.bucket.access_logging.prefix if env.bucket.access_logging else "",
         ),
         ctx.opts,
     )
@@ -260,10 +281,19 @@ def _role(ctx: Context, env: Environment, resolved: Resolved, key_arn: pulumi.In
             object_prefix=resolved.object_prefix,
             permissions_boundary_arn=account.permissions_boundary_arn,
             path=account.role_path,
-            extra_policies=[(f"grants-{index + 1}", json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
+            extra_policies=[(_grants_purpose(index, doc), json.dumps(doc, sort_keys=True)) for index, doc in enumerate(grants)],
         ),
         ctx.opts,
     )
+
+
+def _grants_purpose(index: int, document: dict) -> str:
+    """Names of the grant policies, keyed by grant, never by position: the first is `grants`
+    (adding or removing grants updates it in place), each further one (past IAM's size limit)
+    is named after the first statement it holds, e.g. `grants-lakewrites3`."""
+    if index == 0:
+        return "grants"
+    return f"grants-{document['Statement'][0]['Sid'].lower()}"
 
 
 def _airflow(
@@ -301,7 +331,7 @@ def _airflow(
             execution_role_arn=role.arn if role else resolved.role_arn,
             source_bucket_arn=bucket.arn if bucket else resolved.bucket_arn,
             dag_s3_path=env.dag_path,
-            subnet_ids=ctx.network.private_subnet_ids[:2],
+            subnet_ids=ctx.network.private_subnet_ids,
             security_group_ids=_security_groups(ctx, env),
             logging={
                 LOG_KEYS[section]: LogSetting(enabled=module.enabled, log_level=module.level)
@@ -316,6 +346,7 @@ def _airflow(
             weekly_maintenance_window_start=env.maintenance_window,
             depends_on=depends_on,
             protect=env.deletion_protection,
+            timeouts=(env.timeouts.create, env.timeouts.update, env.timeouts.delete),
         ),
         ctx.opts,
     )
@@ -374,6 +405,7 @@ def _export(
     if env.endpoint_management == "customer":
         # The VPC owner creates endpoints to these services; the environment stays PENDING until then.
         outputs["database_vpc_endpoint_service"] = environment.database_vpc_endpoint_service
+        _warn_customer_endpoints(ctx, env)
     pulumi.export(env.name, outputs)
 
 
@@ -407,6 +439,23 @@ def _owner_requirements(ctx: Context, env: Environment, resolved: Resolved, key_
             lambda arn: role_owner_policies(resolved, account_id=account.id, region=account.region, key_arn=arn, grants=grants)
         )
     return requirements
+
+
+def _warn_customer_endpoints(ctx: Context, env: Environment) -> None:
+    """Say plainly that `pulumi up` waits for the VPC owner, and what the owner runs. pulumi-aws
+    returns the endpoint service names only once the environment is AVAILABLE, which it becomes
+    only after the endpoints exist: this stack cannot create them itself in the same run."""
+    from mwaaform.network.endpoints import customer_endpoint_commands
+
+    existing = ctx.spec.network.existing
+    vpc_id = existing.vpc_id if existing else "<vpc-id>"
+    subnets = [s.id for s in existing.private_subnets[:2]] if existing else ["<subnet-a>", "<subnet-b>"]
+    commands = customer_endpoint_commands(env.name, ctx.spec.account.region, vpc_id, subnets, env.webserver_access != "public")
+    pulumi.log.warn(
+        f"{env.name}: endpoint_management is customer, so `pulumi up` waits (up to the create timeout, "
+        f"{env.timeouts.create}) while the environment is PENDING, until the VPC owner creates its endpoints. "
+        "Once MWAA lists the environment:\n" + "\n".join(commands)
+    )
 
 
 def _log_modules(env: Environment):

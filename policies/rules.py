@@ -19,9 +19,7 @@ from .base import PROD_STAGES, Rule
 
 # Mandatory rules hold for every example stack. Advisory ones are advisory on purpose: the
 # customer-managed key, logs and alarms are per-environment choices; sizing is a cost hint; a
-# single NAT gateway is a cost-versus-availability trade-off. Three are advisory until the stack
-# creates what they ask for (noncurrent-version lifecycle, the locked default security group):
-# raise them with `--policy-pack-config` once it does.
+# single NAT gateway is a cost-versus-availability trade-off.
 POLICIES: list[Rule] = [
     # S3
     Rule("s3-public-access-block", "Public access blocks set all four flags.", "resource", storage.bucket_public_access_block_validator),
@@ -31,7 +29,7 @@ POLICIES: list[Rule] = [
     Rule("s3-bucket-encryption", "Every bucket has default encryption.", "stack", storage.bucket_encryption_validator),
     Rule("s3-bucket-tls-only", "Every bucket policy denies requests without TLS.", "stack", storage.bucket_tls_only_validator),
     Rule("s3-noncurrent-version-expiration", "Versioned buckets expire noncurrent versions.", "stack",
-         storage.bucket_noncurrent_versions_validator, "advisory"),
+         storage.bucket_noncurrent_versions_validator),
     # KMS and logs
     Rule("kms-key-rotation", "Customer-managed keys rotate.", "resource", storage.kms_key_rotation_validator),
     Rule("log-group-retention", "Every CloudWatch log group has a retention of at least its stage's floor.", "resource",
@@ -48,7 +46,7 @@ POLICIES: list[Rule] = [
     Rule("vpc-flow-logs", "VPCs of the configured stages record flow logs.", "stack", network.vpc_flow_logs_validator,
          config=network.FLOW_LOGS_CONFIG),
     Rule("vpc-default-security-group-locked", "Every VPC's default security group is managed and has no rules.", "stack",
-         network.vpc_default_security_group_locked_validator, "advisory"),
+         network.vpc_default_security_group_locked_validator),
     Rule("vpc-endpoints-only-no-internet", "VPCs reaching MWAA through endpoints have no internet gateway, NAT or default route.",
          "stack", network.vpc_endpoints_only_no_internet_validator),
     Rule("prod-single-nat", "Prod VPCs have a NAT gateway per availability zone.", "stack", network.prod_single_nat_validator,

@@ -36,3 +36,43 @@ def write_spec(tmp_path: Path):
         return path
 
     return write
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def plan_example(stack, spec=None):
+    """The recorded plan of an example stack (or of ``spec``, a changed copy of its spec)."""
+    import os
+
+    from mwaaform.plan.engine import run_program
+    from mwaaform.stack import build
+
+    spec = spec or stack.spec
+    previous = os.getcwd()
+    os.chdir(ROOT)  # file assets are relative to the project root, as under `pulumi up`
+    try:
+        return run_program(
+            lambda: build(spec, stack.name, base_dir=str(stack.path.parent)),
+            stack=stack.name,
+            account_id=spec.account.id,
+            region=spec.account.region,
+        )
+    finally:
+        os.chdir(previous)
+
+
+@pytest.fixture(scope="session")
+def example_stacks():
+    """The loaded example stacks of environments/, by name."""
+    from mwaaform.spec.loader import load
+
+    result = load([ROOT / "environments"])
+    assert result.ok, result.diagnostics
+    return {stack.name: stack for stack in result.stacks}
+
+
+@pytest.fixture(scope="session")
+def example_plans(example_stacks):
+    """The recorded plan of every example stack, by name (planned once per session)."""
+    return {name: plan_example(stack) for name, stack in example_stacks.items()}

@@ -117,9 +117,15 @@ def test_prod_stateful_resources_are_protected_dev_are_not(plans):
 
 
 def test_customer_key_only_where_asked(plans):
-    assert {k.name for k in plans["prod-data"].of_type("aws:kms/key:Key")} == {"ingest-prod-key", "reporting-prod-key", "flow-logs-key"}
-    assert plans["dev-analytics"].of_type("aws:kms/key:Key") == []
-    assert "kmsKey" not in plans["dev-analytics"].one(MWAA).inputs
+    assert {k.name for k in plans["prod-data"].of_type("aws:kms/key:Key")} == {"ingest-prod-key", "reporting-prod-key", "stack-key"}
+    # dev-analytics keeps AWS-owned keys for the environment; only its logs use the stack key.
+    dev = plans["dev-analytics"]
+    (stack_key,) = dev.of_type("aws:kms/key:Key")
+    assert stack_key.name == "stack-key"
+    assert "kmsKey" not in dev.one(MWAA).inputs
+    assert "kmsMasterKeyId" not in json.dumps(dev.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs)
+    groups = [g for g in dev.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name.startswith("airflow-")]
+    assert len(groups) == 5 and all(g.inputs["kmsKeyId"] == stack_key.outputs["arn"] for g in groups)
 
 
 def test_existing_network_creates_only_security_groups(plans):
@@ -164,7 +170,7 @@ def test_prod_pages_on_call_and_records_flow_logs_dev_does_neither(plans):
     (flow_log,) = prod.of_type("aws:ec2/flowLog:FlowLog")
     assert flow_log.inputs["vpcId"] == prod.one("aws:ec2/vpc:Vpc").id
     group = prod.one("aws:cloudwatch/logGroup:LogGroup", name="flow-logs")
-    assert group.inputs["retentionInDays"] == 90 and group.protect
+    assert group.inputs["retentionInDays"] == 365 and group.protect and group.retain_on_delete
     for kind in ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:ec2/flowLog:FlowLog"):
         assert dev.of_type(kind) == [], kind
 
@@ -213,9 +219,9 @@ def test_customer_endpoint_management_exports_the_services_to_connect(plans):
     assert "database_vpc_endpoint_service" not in plans["prod-data"].outputs["ingest-prod"]
 
 
-def test_flow_logs_are_encrypted_when_the_environments_use_customer_keys(plans):
+def test_flow_logs_are_encrypted_with_the_stack_key_when_the_spec_says_so(plans):
     plan = plans["prod-data"]
-    key = plan.one("aws:kms/key:Key", name="flow-logs-key")
+    key = plan.one("aws:kms/key:Key", name="stack-key")
     assert key.inputs["enableKeyRotation"] is True
     group = plan.one("aws:cloudwatch/logGroup:LogGroup", name="flow-logs")
     assert group.inputs["kmsKeyId"] == key.outputs["arn"]
@@ -238,3 +244,9 @@ def test_the_partner_stack_brings_its_key_and_bucket(plans):
     assert statements["ReadDagBucket"]["Resource"] == [bucket, f"{bucket}/partner-stage/*"]
     assert {g.inputs["kmsKeyId"] for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup")} == {key}
     assert plan.outputs["partner-stage"]["owner_requirements"]["key"]["key_arn"] == key
+
+
+def test_customer_endpoint_management_says_the_stack_waits_for_the_owner(plans):
+    warnings = [d.message for d in plans["partner-eu"].diagnostics if d.severity == "warning"]
+    (warning,) = [w for w in warnings if "endpoint_management is customer" in w]
+    assert "partner-stage" in warning and "create-vpc-endpoint" in warning and "vpc-0a1b2c3d4e5f60718" in warning

@@ -47,3 +47,26 @@ def service_name(region: str, service: str) -> str:
 def logical_name(service: str) -> str:
     """Stable resource name part of an endpoint: `ecr.dkr` -> `ecr-dkr`."""
     return service.replace(".", "-")
+
+
+def customer_endpoint_commands(env: str, region: str, vpc_id: str, subnet_ids: list[str], private_webserver: bool) -> list[str]:
+    """What to run for an environment with `endpoint_management: customer`: one look-up in the
+    environment's account, then one endpoint per service in the VPC owner's account.
+
+    MWAA stays PENDING until these endpoints exist (and fails after 72 hours). The database
+    endpoint is always needed, the web server's only with private web server access; both go in
+    the environment's subnets and security groups
+    (https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-endpoint-management.html).
+    """
+    services = {"database": "DatabaseVpcEndpointService"}
+    if private_webserver:
+        services["webserver"] = "WebserverVpcEndpointService"
+    fields = ",".join([*(f"{key}:{service}" for key, service in services.items()), "security_groups:NetworkConfiguration.SecurityGroupIds"])
+    commands = [f"# in the environment's account:\naws mwaa get-environment --region {region} --name {env} --query 'Environment.{{{fields}}}'"]
+    for key in services:
+        commands.append(
+            f"# in the VPC owner's account, with the {key} service and security groups printed above:\n"
+            f"aws ec2 create-vpc-endpoint --region {region} --vpc-endpoint-type Interface --vpc-id {vpc_id} "
+            f"--subnet-ids {' '.join(subnet_ids)} --security-group-ids <security_groups> --service-name <{key}>"
+        )
+    return commands

@@ -234,3 +234,11 @@ class FlowLogs(SpecModel):
     # EC2 CreateFlowLogs TrafficType: ACCEPT | REJECT | ALL.
     # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html
     traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = Field(default="ALL", description="Traffic to record.")
+    # The stack's own decisions, never inferred from whichever environments the stack has now.
+    key: Literal["aws_owned", "customer_managed"] = Field(
+        default="aws_owned", description="`customer_managed`: encrypt the flow-log group with the stack's own KMS key."
+    )
+    deletion_protection: bool = Field(default=False, description="Pulumi `protect` on the flow-log group and the stack's key.")
+    retain_on_delete: bool = Field(
+        default=False, description="Keep the flow-log group and the stack's key in the account when Pulumi deletes them."
+    )

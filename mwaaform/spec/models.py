@@ -16,7 +16,7 @@ from mwaaform.spec.access import Access
 from mwaaform.spec.alarms import Alarms, FlowLogs
 from mwaaform.spec.base import SpecModel
 from mwaaform.spec.cost import AutoEgress, EnvironmentCost, StackCost
-from mwaaform.spec.existing import ExistingBucket, kms_key_arn
+from mwaaform.spec.existing import BucketName, ExistingBucket, kms_key_arn
 from mwaaform.spec.values import (
     AirflowVersion,
     DataClassification as Classification,
@@ -143,8 +143,9 @@ class ManagedNetwork(SpecModel):
     availability_zones: list[AvailabilityZone] = Field(
         min_length=2,
         max_length=6,
-        description="Availability zones of the account's region, at least two; one private subnet each. "
-        "Environments use the first two.",
+        description="Availability zones of the account's region, at least two; one private subnet each, its CIDR "
+        "fixed by the AZ's letter (a to f), so order does not matter and adding one only adds. Environments use "
+        "the first two by name.",
     )
     egress: Literal["single_nat", "nat_per_az", "endpoints_only", "auto"] = Field(
         default="single_nat",
@@ -195,7 +196,10 @@ class Network(SpecModel):
     managed: ManagedNetwork | None = Field(default=None, description="Create and own a VPC.")
     existing: ExistingNetwork | None = Field(default=None, description="Use an existing VPC.")
     flow_logs: FlowLogs = Field(
-        default_factory=FlowLogs, description="VPC flow logs to CloudWatch Logs (managed networks only: an existing VPC's flow logs are its owner's)."
+        default_factory=FlowLogs,
+        description="VPC flow logs to CloudWatch Logs (managed networks only: an existing VPC's flow logs are its owner's). "
+        "They are the stack's: set them in the spec, since stage defaults follow the most critical environment listed "
+        "and would change when it is removed.",
     )
     auto_egress: AutoEgress = Field(default_factory=AutoEgress, description="What `managed.egress: auto` may pick.")
 
@@ -234,6 +238,11 @@ class Logging(SpecModel):
     """CloudWatch logging. mwaaform creates the five log groups before the environment so it owns their retention."""
 
     retention_days: RetentionDays = Field(default=30, description="Days CloudWatch keeps the logs (a value CloudWatch accepts).")
+    stack_key: bool = Field(
+        default=False,
+        description="With `encryption.key: aws_owned`: encrypt the log groups with the stack's customer-managed key "
+        "(created once per stack, shared with the flow logs). Environments with their own key always use it.",
+    )
     dag_processing: LogModule = Field(default_factory=LogModule, description="DAG processing logs.")
     scheduler: LogModule = Field(default_factory=LogModule, description="Scheduler logs.")
     task: LogModule = Field(default_factory=lambda: LogModule(level="INFO"), description="Task logs (INFO by default).")
@@ -282,6 +291,73 @@ class Encryption(SpecModel):
         if isinstance(data, dict) and data.get("key_arn") is not None and "key" not in data:
             return {**data, "key": "customer_managed"}
         return data
+
+
+# A Pulumi custom timeout: a number and a unit (`90m`, `3h`). https://www.pulumi.com/docs/iac/concepts/options/customtimeouts/
+Duration = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,3}(m|h)$")]
+S3BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+
+
+class Timeouts(SpecModel):
+    """How long `pulumi up` waits for MWAA to create, update or delete the environment. MWAA
+    operations commonly take 20 to 40 minutes and can exceed an hour; the defaults are longer
+    than the provider's own (create 120m, update 120m, delete 90m in terraform-provider-aws's
+    `aws_mwaa_environment`, which pulumi-aws inherits)."""
+
+    create: Duration = Field(default="3h", description="Create timeout (`90m`, `3h`).")
+    update: Duration = Field(default="3h", description="Update timeout.")
+    delete: Duration = Field(default="2h", description="Delete timeout.")
+
+
+class AccessLogging(SpecModel):
+    """Server access logging of the DAG bucket to a bucket you own."""
+
+    bucket: S3BucketName = Field(description="Target bucket of the access logs; its policy must let `logging.s3.amazonaws.com` write.")
+    prefix: Annotated[str, StringConstraints(max_length=512)] = Field(default="", description="Key prefix of the log objects.")
+
+
+class DagBucket(ExistingBucket):
+    """The environment's DAG bucket: the one mwaaform creates (its lifecycle and access logging), or
+    an existing one named by `name` (then mwaaform creates no bucket, and requirements, plugins and the
+    startup script are objects already in it)."""
+
+    name: BucketName | None = Field(  # type: ignore[assignment]
+        default=None,
+        description="An existing bucket (name, or ARN `arn:aws:s3:::NAME`) to use instead of creating one, for "
+        "example one fed by an artifact pipeline. MWAA requires it in the stack's region, versioned, with all public "
+        "access blocked. Omitted: mwaaform creates the bucket.",
+    )
+    noncurrent_version_expiration_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36500,
+        description="Days after which replaced (noncurrent) object versions expire (90 when omitted); current "
+        "versions, the ones the environment is pinned to, never expire. Only for a bucket mwaaform creates.",
+    )
+    access_logging: AccessLogging | None = Field(
+        default=None, description="Server access logging of the bucket; off when omitted. Only for a bucket mwaaform creates."
+    )
+
+    @model_validator(mode="after")
+    def _brought_or_created(self) -> DagBucket:
+        if self.name is not None:
+            set_here = [f for f in ("noncurrent_version_expiration_days", "access_logging") if getattr(self, f) is not None]
+            if set_here:
+                raise ValueError(f"{', '.join(set_here)}: the bucket {self.name!r} is brought, and its settings are its owner's")
+        else:
+            set_here = [f for f in ("prefix", "requirements", "plugins", "startup_script") if getattr(self, f) is not None]
+            if set_here:
+                raise ValueError(f"{', '.join(set_here)}: only for an existing bucket (set bucket.name); for the bucket mwaaform "
+                                 "creates, name local files in the environment's requirements, plugins and startup_script")
+        return self
+
+    @property
+    def brought(self) -> bool:
+        return self.name is not None
+
+    @property
+    def expiration_days(self) -> int:
+        return self.noncurrent_version_expiration_days or 90
 
 
 MaintenanceWindow = Annotated[
@@ -342,10 +418,9 @@ class Environment(SpecModel):
     )
     logging: Logging = Field(default_factory=Logging, description="Log types, levels and retention.")
     encryption: Encryption = Field(default_factory=Encryption, description="Encryption at rest.")
-    bucket: ExistingBucket | None = Field(
-        default=None,
-        description="An existing DAG bucket to use instead of creating one (then requirements, plugins and the "
-        "startup script are objects already in it, not local files).",
+    bucket: DagBucket = Field(
+        default_factory=DagBucket,
+        description="The DAG bucket: lifecycle and access logging of the one mwaaform creates, or an existing one to use instead (`name`).",
     )
     execution_role_arn: RoleArn | None = Field(
         default=None,
@@ -368,10 +443,23 @@ class Environment(SpecModel):
     )
     deletion_protection: bool = Field(
         default=False,
-        description="Protect the environment, its bucket, key and log groups (and the stack's flow-log group and key): "
-        "Pulumi refuses to delete or replace them until this is turned off and applied. The bucket, keys and log "
-        "groups are also retained on delete: removing the environment from the spec leaves them in the account.",
+        description="Pulumi `protect` on the environment and its stateful resources (the bucket with its configuration, "
+        "key, log groups): Pulumi refuses to delete or replace them until this is turned off and applied.",
     )
+    retain_on_delete: bool = Field(
+        default=False,
+        description="Independent of `deletion_protection`: when Pulumi deletes the environment's stateful resources "
+        "(the environment removed from the spec once unprotected, or `pulumi destroy`), keep the bucket with its "
+        "configuration and files, the key and the log groups in the account, unmanaged. The MWAA environment itself is "
+        "always deleted. See README, Deploying.",
+    )
+    adopt_retained: bool = Field(
+        default=False,
+        description="Re-adding an environment whose stateful resources were retained: adopt the five existing "
+        "`airflow-{name}-*` log groups and the DAG bucket with its configuration (Pulumi `import`) instead of failing "
+        "to create them. Unset it after the first `pulumi up`.",
+    )
+    timeouts: Timeouts = Field(default_factory=Timeouts, description="How long `pulumi up` waits for MWAA operations.")
     access: Access = Field(default_factory=Access, description="What the DAGs may do in AWS, compiled to least-privilege IAM.")
     alarms: Alarms = Field(default_factory=Alarms, description="CloudWatch alarms and where they notify.")
     cost: EnvironmentCost = Field(default_factory=EnvironmentCost, description="Usage assumptions of the cost estimate, and a budget.")

@@ -173,7 +173,10 @@ def cidr_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
         return
     from mwaaform.network.cidr import check_fits
 
-    problem = check_fits(managed.cidr, len(managed.availability_zones), public=_egress(spec) != "endpoints_only")
+    known = availability_zones().get(spec.account.region)
+    if known and any(az not in known for az in managed.availability_zones):
+        return  # zones_in_region and zones_exist point at the AZ itself; its CIDR slot means nothing yet
+    problem = check_fits(managed.cidr, managed.availability_zones, public=_egress(spec) != "endpoints_only")
     if problem:
         yield Issue(("network", "managed", "cidr"), f"{problem} (network.managed.cidr, {len(managed.availability_zones)} availability_zones, egress {managed.egress})")
 
@@ -376,7 +379,7 @@ def brought_key_fits(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
 def brought_bucket_has_no_local_files(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """mwaaform uploads local files only to a bucket it creates: a brought bucket is its pipeline's."""
     for loc, env in _envs(spec):
-        if env.bucket is None:
+        if not env.bucket.brought:
             continue
         for field in ("requirements", "plugins", "startup_script"):
             if getattr(env, field) is not None:
@@ -390,7 +393,7 @@ def brought_bucket_has_no_local_files(spec: StackSpec, ctx: RuleContext) -> Iter
 def brought_bucket_prefix_holds_everything(spec: StackSpec, ctx: RuleContext) -> Iterator[Issue]:
     """With bucket.prefix the role reads only that folder: the DAGs and every object MWAA loads must be in it."""
     for loc, env in _envs(spec):
-        if env.bucket is None or env.bucket.prefix is None:
+        if env.bucket.prefix is None:
             continue
         folder = env.bucket.prefix + "/"
         if not env.dag_path.strip("/").startswith(folder):

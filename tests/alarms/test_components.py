@@ -175,6 +175,7 @@ def flow_args(**overrides) -> FlowLogsArgs:
         role_path="/mwaa/",
         permissions_boundary_arn=BOUNDARY,
         protect=True,
+        retain_on_delete=True,
         log_group_name=GROUP_NAME,
     )
     values.update(overrides)
@@ -188,11 +189,18 @@ def plan_flow_logs(args: FlowLogsArgs):
 def test_log_group_retention_key_and_protection():
     group = plan_flow_logs(flow_args()).one("aws:cloudwatch/logGroup:LogGroup")
     assert (group.inputs["name"], group.inputs["retentionInDays"], group.inputs["kmsKeyId"]) == (GROUP_NAME, 365, KEY)
-    assert group.protect and group.retain_on_delete
+    assert group.protect and group.retain_on_delete and group.inputs["skipDestroy"] is True
+
+
+def test_retained_without_protection():
+    group = plan_flow_logs(flow_args(protect=False)).one("aws:cloudwatch/logGroup:LogGroup")
+    assert not group.protect and group.retain_on_delete
 
 
 def test_unprotected_log_group():
-    group = plan_flow_logs(flow_args(protect=False, kms_key_arn=None, log_group_name=None)).one("aws:cloudwatch/logGroup:LogGroup")
+    group = plan_flow_logs(flow_args(protect=False, retain_on_delete=False, kms_key_arn=None, log_group_name=None)).one(
+        "aws:cloudwatch/logGroup:LogGroup"
+    )
     assert not group.protect and not group.retain_on_delete
     assert "kmsKeyId" not in group.inputs
     assert group.inputs["name"] == "/mwaaform/vpc-flow-logs/flow-logs"

@@ -56,14 +56,31 @@ def test_single_nat_routes_every_private_subnet_through_one_gateway():
     assert all(r["destinationCidrBlock"] == "0.0.0.0/0" for r in routes.values())
 
 
-def test_nat_per_az_routes_each_private_subnet_through_its_own_az():
+def test_nat_per_az_puts_a_gateway_in_each_environment_az_only():
     plan = managed("nat_per_az")
     nats = plan.of_type(NAT)
-    assert len(nats) == 3
     subnets = ids(plan, SUBNET)
     nat_az = {nat.id: subnets[nat.inputs["subnetId"]].inputs["availabilityZone"] for nat in nats}
-    for az, route in private_routes(plan).items():
-        assert nat_az[route["natGatewayId"]] == az
+    # Two gateways (the environments use us-east-1a and b), not one per listed AZ: c has no environment.
+    assert sorted(nat_az.values()) == ["us-east-1a", "us-east-1b"]
+    routes = private_routes(plan)
+    for az in ("us-east-1a", "us-east-1b"):
+        assert nat_az[routes[az]["natGatewayId"]] == az
+    assert nat_az[routes["us-east-1c"]["natGatewayId"]] == "us-east-1a"
+    assert any("nat_per_az: 2 NAT gateways" in d.message for d in plan.diagnostics)
+
+
+def test_default_security_group_of_the_vpc_is_locked():
+    plan = managed("single_nat")
+    locked = plan.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert locked.inputs["vpcId"] == plan.one(VPC).id
+    assert locked.inputs.get("ingress", []) == [] and locked.inputs.get("egress", []) == []
+
+
+def test_every_security_group_rule_has_a_description():
+    plan = managed("endpoints_only")
+    rules = plan.of_type(INGRESS) + plan.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert rules and all(r.inputs.get("description") for r in rules)
 
 
 def test_endpoints_only_has_no_internet_path_and_every_endpoint():

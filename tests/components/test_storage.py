@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pulumi_aws as aws
 import pytest
 
 from components.account import AccountArgs, account_provider
@@ -68,17 +69,61 @@ def test_uploads_wait_for_versioning_and_encryption(tmp_path):
     assert {versioning, encryption} <= set(obj.dependencies)
 
 
-@pytest.mark.parametrize("protect", [True, False])
-def test_stateful_resources_are_protected_and_retained_when_asked(protect):
+# Every resource whose deletion would leave a retained bucket, key or log group weaker.
+STATEFUL_GROUP = {
+    "aws:kms/key:Key",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLogging:BucketLogging",
+}
+
+
+@pytest.mark.parametrize(("protect", "retain"), [(True, True), (True, False), (False, True), (False, False)])
+def test_stateful_groups_are_protected_and_retained_together_and_independently(protect, retain, tmp_path):
+    path = tmp_path / "requirements.txt"
+    path.write_text("apache-airflow-providers-amazon\n")
+
     def program():
-        Key("k", KeyArgs(ACCOUNT, REGION, "alias/mwaaform/x", "d", {}, protect=protect))
-        LogGroups("l", LogGroupsArgs("x", 30, {}, protect=protect))
-        DagBucket("b", DagBucketArgs("airflow-x-1", {}, protect=protect))
+        Key("k", KeyArgs(ACCOUNT, REGION, "alias/mwaaform/x", "d", {}, protect=protect, retain_on_delete=retain))
+        LogGroups("l", LogGroupsArgs("x", 30, {}, protect=protect, retain_on_delete=retain))
+        DagBucket(
+            "b",
+            DagBucketArgs(
+                "airflow-x-1", {}, files={"requirements.txt": str(path)}, protect=protect, retain_on_delete=retain, access_log_bucket="acme-logs"
+            ),
+        )
 
     plan = run_program(program)
-    stateful = plan.of_type("aws:kms/key:Key") + plan.of_type("aws:cloudwatch/logGroup:LogGroup") + plan.of_type("aws:s3/bucket:Bucket")
-    assert len(stateful) == 7
-    assert all(r.protect is protect and r.retain_on_delete is protect for r in stateful)
+    stateful = [r for r in plan.resources if r.type in STATEFUL_GROUP]
+    assert {r.type for r in stateful} == STATEFUL_GROUP
+    for resource in stateful:
+        assert (resource.protect, resource.retain_on_delete) == (protect, retain), resource.urn
+    for group in plan.of_type("aws:cloudwatch/logGroup:LogGroup"):
+        assert group.inputs.get("skipDestroy", False) is retain
+    # The files stay with a retained bucket (their removal would leave delete markers on top).
+    assert plan.one("aws:s3/bucketObjectv2:BucketObjectv2").retain_on_delete is retain
+
+
+def test_lifecycle_expires_only_noncurrent_versions():
+    plan = run_program(lambda: DagBucket("b", DagBucketArgs("airflow-x-1", {}, noncurrent_version_expiration_days=30)))
+    lifecycle = plan.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    (rule,) = lifecycle.inputs["rules"]
+    assert rule["status"] == "Enabled" and rule["noncurrentVersionExpiration"] == {"noncurrentDays": 30}
+    assert "expiration" not in rule  # current versions, the pinned ones, never expire
+    assert plan.one("aws:s3/bucketVersioning:BucketVersioning").urn in lifecycle.dependencies
+    assert plan.of_type("aws:s3/bucketLogging:BucketLogging") == []  # access logging only when asked
+
+
+def test_access_logging_to_the_named_target():
+    plan = run_program(lambda: DagBucket("b", DagBucketArgs("airflow-x-1", {}, access_log_bucket="acme-logs", access_log_prefix="mwaa/x/")))
+    logging_ = plan.one("aws:s3/bucketLogging:BucketLogging").inputs
+    assert (logging_["targetBucket"], logging_["targetPrefix"]) == ("acme-logs", "mwaa/x/")
 
 
 def test_key_rotates_and_has_the_longest_deletion_window():
@@ -134,3 +179,26 @@ def test_role_arn_output_waits_for_the_policy_attachments():
     attachment = plan.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").urn
     assert attachment in consumer.dependencies
     assert consumer.inputs["displayName"] == f"arn:aws:iam::{ACCOUNT}:role/mwaa-etl-us-east-1"
+
+
+@pytest.mark.parametrize("adopt", [True, False])
+def test_adopting_retained_resources_imports_them_by_name(monkeypatch, adopt):
+    # The mock engine does not record imports: watch the options each resource gets.
+    imports = {}
+    for module, cls in [(aws.cloudwatch, "LogGroup"), (aws.s3, "Bucket"), (aws.s3, "BucketVersioning"), (aws.s3, "BucketPolicy")]:
+        original = getattr(module, cls)
+
+        def spy(resource_name, *positional, opts=None, _original=original, _cls=cls, **kwargs):
+            imports[_cls, resource_name] = opts.import_ if opts else None
+            return _original(resource_name, *positional, opts=opts, **kwargs)
+
+        monkeypatch.setattr(module, cls, spy)
+
+    def program():
+        LogGroups("l", LogGroupsArgs("etl", 30, {}, adopt_existing=adopt))
+        DagBucket("b", DagBucketArgs("airflow-etl-1", {}, adopt_existing=adopt))
+
+    run_program(program)
+    assert imports[("LogGroup", "airflow-etl-Task")] == ("airflow-etl-Task" if adopt else None)
+    for cls in ("Bucket", "BucketVersioning", "BucketPolicy"):
+        assert imports[(cls, "b")] == ("airflow-etl-1" if adopt else None)

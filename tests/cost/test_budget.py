@@ -34,17 +34,17 @@ def test_environment_over_budget_is_reported_on_its_environment():
     budget_validator(_args("prod-data", {}), lambda message, urn=None: reports.append((message, urn)))
     assert reports == [
         (
-            "environment reporting-prod is estimated at $637.17 a month, over its budget of $600.00",
+            "environment reporting-prod is estimated at $637.85 a month, over its budget of $600.00",
             next(r.urn for r in _args("prod-data", {}).resources if r.name == "reporting-prod" and r.resource_type.startswith("aws:mwaa")),
         )
     ]
-    assert round(recorded("prod-data").environments["reporting-prod"].monthly, 2) == 637.17
+    assert round(recorded("prod-data").environments["reporting-prod"].monthly, 2) == 637.85
 
 
 def test_stack_over_budget_and_within_budget():
     reports = []
     budget_validator(_args("dev-analytics", {"budget": 300}), lambda message, urn=None: reports.append(message))
-    assert reports == ["stack dev-analytics is estimated at $400.02 a month, over its budget of $300.00"]
+    assert reports == ["stack dev-analytics is estimated at $401.02 a month, over its budget of $300.00"]
     reports.clear()
     budget_validator(_args("dev-analytics", {"budget": 500}), lambda message, urn=None: reports.append(message))
     assert reports == []

@@ -54,11 +54,12 @@ def test_dev_analytics_every_line_item():
             "NAT gateway network-us-east-1a": H * 0.045,  # 32.85
             "public IPv4 address network-nat-us-east-1a": H * 0.005,  # 3.65
             "gateway endpoint s3": 0.0,
+            "KMS key stack-key": 1.00,  # logging.stack_key: the log groups are under the stack's key
         },
     )
     assert env.share == 1
-    assert estimate.monthly == pytest.approx(H * 0.49 + 1 + 2.5 + 5 * 14 / DAYS * 0.03 + 2.25 + H * 0.045 + H * 0.005)
-    assert round(estimate.monthly, 2) == 400.02
+    assert estimate.monthly == pytest.approx(H * 0.49 + 1 + 2.5 + 5 * 14 / DAYS * 0.03 + 2.25 + H * 0.045 + H * 0.005 + 1.00)
+    assert round(estimate.monthly, 2) == 401.02
     assert not estimate.unknown
 
 
@@ -99,7 +100,7 @@ def test_prod_data_every_line_item_and_the_shared_split():
     )
     endpoint = 2 * H * 0.01  # two AZs
     expected_shared = {
-        "KMS key flow-logs-key": 1.00,
+        "KMS key stack-key": 1.00,
         **{
             f"interface endpoint {s} (2 AZs)": endpoint
             for s in ("monitoring", "ecr.dkr", "ecr.api", "logs", "sqs", "kms", "airflow.api", "airflow.env", "airflow.ops", "secretsmanager", "sts", "glue")
@@ -107,7 +108,7 @@ def test_prod_data_every_line_item_and_the_shared_split():
         "gateway endpoint s3": 0.0,
         "gateway endpoint dynamodb": 0.0,
         "VPC flow logs ingestion": 5 * 0.50,
-        "VPC flow logs storage (90 days kept)": 5 * 90 / DAYS * 0.03,
+        "VPC flow logs storage (365 days kept)": 5 * year * 0.03,  # prod stage defaults keep them a year
     }
     check(items(estimate.shared), expected_shared)
     shared = sum(expected_shared.values())

@@ -75,10 +75,10 @@ def test_plan_with_a_mistaken_policy_config_is_a_usage_error(write_spec, tmp_pat
 
 
 def test_plan_with_a_policy_config(write_spec, tmp_path):
-    """Raised to mandatory, a finding every example has today fails the plan, as `pulumi up` would."""
+    """A stricter organisation (a sizing limit, raised to mandatory) fails the plan, as `pulumi up` would."""
     spec = write_spec()
     config = tmp_path / "policy.json"
-    config.write_text(json.dumps({"vpc-default-security-group-locked": "mandatory", "s3-noncurrent-version-expiration": "disabled"}))
+    config.write_text(json.dumps({"mwaa-stage-sizing": {"enforcementLevel": "mandatory", "maxWorkers": {"dev": 1}}}))
     done = subprocess.run(
         [sys.executable, "-m", "mwaaform", "plan", str(spec), "--policy-config", str(config), "--json"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
@@ -86,4 +86,4 @@ def test_plan_with_a_policy_config(write_spec, tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "1 mandatory policy violation(s)" in done.stderr
     found = json.loads(done.stdout)["policyViolations"]
-    assert [(v["policyName"], v["enforcementLevel"]) for v in found] == [("vpc-default-security-group-locked", "mandatory")]
+    assert [(v["policyName"], v["enforcementLevel"]) for v in found] == [("mwaa-stage-sizing", "mandatory")]

@@ -82,6 +82,7 @@ BUCKET = "aws:s3/bucket:Bucket"
 MWAA = "aws:mwaa/environment:Environment"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 NONCURRENT = {"bucket": "b", "rules": [{"id": "old-versions", "status": "Enabled", "noncurrentVersionExpiration": {"noncurrentDays": 30}}]}
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 LOCKED_DEFAULT_SG = {"vpcId": "vpc", "tags": {"Name": "default", "Environment": "dev"}}
 
 # rule -> (stack, the change that violates it, the change that complies (usually none)).
@@ -91,7 +92,8 @@ CASES: dict[str, tuple[str, Change, Change]] = {
     "s3-bucket-versioning": ("prod-data", edit("aws:s3/bucketVersioning:BucketVersioning", with_("versioningConfiguration", {"status": "Suspended"})), unchanged),
     "s3-bucket-encryption": ("prod-data", remove("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"), unchanged),
     "s3-bucket-tls-only": ("dev-analytics", edit("aws:s3/bucketPolicy:BucketPolicy", document_edit("policy", lambda d: {**d, "Statement": []})), unchanged),
-    "s3-noncurrent-version-expiration": ("dev-analytics", unchanged, add(LIFECYCLE, "lifecycle", NONCURRENT, {"bucket": BUCKET})),
+    "s3-noncurrent-version-expiration": ("dev-analytics", remove(LIFECYCLE), unchanged),
+    "s3-noncurrent-version-expiration/added": ("dev-analytics", remove(LIFECYCLE), add(LIFECYCLE, "lifecycle", NONCURRENT, {"bucket": BUCKET})),
     "kms-key-rotation": ("prod-data", edit("aws:kms/key:Key", with_("enableKeyRotation", False)), unchanged),
     "log-group-retention": ("prod-data", edit("aws:cloudwatch/logGroup:LogGroup", with_("retentionInDays", 30), name="airflow-ingest-prod-Task"), unchanged),
     "iam-no-wildcard-actions": ("dev-analytics", edit("aws:iam/policy:Policy", document_edit("policy", add_statement(
@@ -112,8 +114,9 @@ CASES: dict[str, tuple[str, Change, Change]] = {
                                                    lambda i: {**without("referencedSecurityGroupId")(i), "cidrIpv4": "0.0.0.0/0"}), unchanged),
     "sg-descriptions": ("partner-eu", edit("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", without("description")), unchanged),
     "vpc-flow-logs": ("prod-data", remove("aws:ec2/flowLog:FlowLog"), unchanged),
-    "vpc-default-security-group-locked": ("dev-analytics", unchanged,
-                                          add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "default", LOCKED_DEFAULT_SG, {"vpcId": "aws:ec2/vpc:Vpc"})),
+    "vpc-default-security-group-locked": ("dev-analytics", remove(DEFAULT_SG), unchanged),
+    "vpc-default-security-group-locked/added": ("dev-analytics", remove(DEFAULT_SG),
+                                                lambda plan: add(DEFAULT_SG, "default", LOCKED_DEFAULT_SG, {"vpcId": "aws:ec2/vpc:Vpc"})(remove(DEFAULT_SG)(plan))),
     "vpc-endpoints-only-no-internet": ("prod-data", add("aws:ec2/internetGateway:InternetGateway", "igw", {"vpcId": "vpc"}, {"vpcId": "aws:ec2/vpc:Vpc"}), unchanged),
     "prod-single-nat": ("dev-analytics", edit("aws:ec2/vpc:Vpc", with_("tags", {"Name": "network", "Environment": "prod"})), unchanged),
     "mwaa-logs-enabled": ("dev-analytics", edit(MWAA, lambda i: {**i, "loggingConfiguration": {
@@ -125,7 +128,7 @@ CASES: dict[str, tuple[str, Change, Change]] = {
     "mwaa-stage-sizing": ("dev-analytics", edit(MWAA, with_("environmentClass", "mw1.large")), unchanged),
     "sns-topic-encryption": ("prod-data", edit("aws:sns/topic:Topic", without("kmsMasterKeyId")), unchanged),
     "sns-topic-encryption/other-key": ("prod-data", lambda plan: edit("aws:sns/topic:Topic", dict, property_dependencies={
-        "kmsMasterKeyId": [plan.one("aws:kms/key:Key", "flow-logs-key").urn]})(plan), unchanged),
+        "kmsMasterKeyId": [plan.one("aws:kms/key:Key", "stack-key").urn]})(plan), unchanged),
     "mwaa-prod-alarms": ("prod-data", remove("aws:cloudwatch/metricAlarm:MetricAlarm"), unchanged),
     "required-tags": ("partner-eu", edit("pulumi:providers:aws", with_("defaultTags", json.dumps({"tags": {"Owner": "x"}}))), unchanged),
 }
@@ -181,30 +184,26 @@ def test_examples_have_no_mandatory_violation(example_plans):
         assert [str(f) for f in review(plan) if f.level == "mandatory"] == [], stack
 
 
-def test_advisory_until_the_stack_creates_it(example_plans):
-    """Today's stacks have no lifecycle rule and leave the default group alone: advisory findings."""
-    levels = {(f.rule, f.level) for f in review(example_plans["dev-analytics", False])}
-    assert levels == {("s3-noncurrent-version-expiration", "advisory"), ("vpc-default-security-group-locked", "advisory")}
-
-
 # --- configuration -------------------------------------------------------------------------------
 
 
 def test_retention_floor_per_stage_is_configurable(example_plans):
     plan = example_plans["prod-data", False]
-    assert findings(plan, "log-group-retention") == []  # prod floor 90 by default; flow logs keep 90 days
-    config = parse({"log-group-retention": {"minimumRetentionDays": {"prod": 365}}})
+    assert findings(plan, "log-group-retention") == []  # prod floor 90 by default; prod-data keeps 365 days
+    config = parse({"log-group-retention": {"minimumRetentionDays": {"prod": 400}}})
     found = findings(plan, "log-group-retention", config)
-    assert [f.message for f in found] == [
-        "log group /mwaaform/prod-data/vpc-flow-logs keeps logs 90 days, fewer than the 365 required in stage prod"
-    ]
-    assert found[0].level == "mandatory"
+    groups = sorted(r.inputs["name"] for r in plan.of_type("aws:cloudwatch/logGroup:LogGroup"))
+    assert len(groups) == 11  # five per environment, and the flow logs'
+    assert sorted(f.message for f in found) == [f"log group {g} keeps logs 365 days, fewer than the 400 required in stage prod" for g in groups]
+    assert {f.level for f in found} == {"mandatory"}
 
 
 def test_enforcement_levels_are_overridable(example_plans):
-    plan = example_plans["dev-analytics", False]
-    config = parse({"all": "mandatory", "vpc-default-security-group-locked": "disabled"})
-    assert {(f.rule, f.level) for f in review(plan, config)} == {("s3-noncurrent-version-expiration", "mandatory")}
+    plan = remove(LIFECYCLE)(remove(DEFAULT_SG)(example_plans["dev-analytics", False]))
+    expected = {("s3-noncurrent-version-expiration", "mandatory"), ("vpc-default-security-group-locked", "mandatory")}
+    assert {(f.rule, f.level) for f in review(plan)} == expected
+    config = parse({"all": "advisory", "vpc-default-security-group-locked": "disabled"})
+    assert {(f.rule, f.level) for f in review(plan, config)} == {("s3-noncurrent-version-expiration", "advisory")}
     config = parse({"s3-noncurrent-version-expiration": {"enforcementLevel": "disabled"}})
     assert {f.rule for f in review(plan, config)} == {"vpc-default-security-group-locked"}
 
