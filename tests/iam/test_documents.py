@@ -64,7 +64,10 @@ def test_key_policy_lets_cloudwatch_logs_use_the_key_for_this_account_only():
     s = by_sid(key_policy(ACCOUNT, REGION))
     logs = s["CloudWatchLogsUse"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
-    assert logs["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:*"}}
+    # A String operator: kms:EncryptionContext:* keys are typed String (parliament checks the type).
+    assert logs["Condition"] == {"StringLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:*"}}
+    # kms:DescribeKey carries no encryption context: under that condition it could never be granted.
+    assert sorted(logs["Action"]) == ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
     assert s["AccountAdministers"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     assert "CloudWatchAlarmsPublish" not in s
     prefix = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{ENV}-"
