@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import yaml
 from mwaaform.pipeline.github import render, workflow
 from mwaaform.rollout.waves import Target, plan_waves
 from mwaaform.spec.loader import UsageError, load
+from tests.actionlint import actionlint
 from tests.conftest import MINIMAL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,16 +27,10 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mwaaform", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def actionlint() -> str:
-    found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
-    assert found, "actionlint is in the test extra (pip install -e '.[test]')"
-    return found
-
-
 def test_generated_workflow_passes_actionlint(tmp_path):
     done = cli("pipeline", "--github-actions", "environments/", "--parallel", "2", "--out", str(tmp_path / "rollout.yml"))
     assert done.returncode == 0, done.stderr
-    lint = subprocess.run([actionlint(), "-no-color", str(tmp_path / "rollout.yml")], capture_output=True, text=True, timeout=60)
+    lint = actionlint(tmp_path / "rollout.yml")
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
@@ -44,7 +38,7 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path):
     # The check above can fail: a job needing a job that does not exist is an actionlint error.
     text = render(examples_waves()).replace("needs: wave-dev", "needs: wave-nope")
     (tmp_path / "broken.yml").write_text(text)
-    lint = subprocess.run([actionlint(), "-no-color", str(tmp_path / "broken.yml")], capture_output=True, text=True, timeout=60)
+    lint = actionlint(tmp_path / "broken.yml")
     assert lint.returncode == 1 and "wave-nope" in lint.stdout
 
 
