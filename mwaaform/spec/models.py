@@ -149,8 +149,8 @@ class ManagedNetwork(SpecModel):
     )
     egress: Literal["single_nat", "nat_per_az", "endpoints_only", "auto"] = Field(
         default="single_nat",
-        description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway per AZ "
-        "(no single point of failure), or VPC endpoints only with no internet path at all. `auto` picks the "
+        description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway in each "
+        "of the two AZs the environments use (no single point of failure), or VPC endpoints only with no internet path at all. `auto` picks the "
         "cheapest of them that `network.auto_egress` allows, and the plan says which and why (`mwaaform cost` compares them).",
     )
     extra_endpoints: Annotated[list[EndpointName], AfterValidator(_unique_items("extra_endpoints"))] = Field(
