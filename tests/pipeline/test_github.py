@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mwaaform.pipeline.github import render, workflow
+from mwaaform.pipeline.github import MAX_JOB_MINUTES, render, workflow
 from mwaaform.rollout.waves import Target, plan_waves
 from mwaaform.spec.loader import UsageError, load
 from tests.actionlint import actionlint
@@ -99,3 +99,19 @@ def test_a_stack_without_a_deploy_role_is_refused(write_spec):
     stack = load([write_spec(MINIMAL)]).stacks[0]
     with pytest.raises(UsageError, match="stack stack has no account.deploy_role_arn"):
         workflow(plan_waves([Target.of(stack)]))
+
+
+def _job_timeouts(waves) -> list[int]:
+    return [job["timeout-minutes"] for job in workflow(waves)["jobs"].values()]
+
+
+def test_a_job_outlasts_the_longest_wait_of_pulumi_up(write_spec):
+    # Stopping a job while `pulumi up` still waits for MWAA leaves the stack with a pending
+    # operation: the bound is the environments' longest timeout (3h by default) plus a margin.
+    assert _job_timeouts(examples_waves()) == [210, 210, 210]
+    role = MINIMAL.replace('  region: us-east-1\n', '  region: us-east-1\n  deploy_role_arn: arn:aws:iam::111122223333:role/deploy\n')
+    slow = load([write_spec(role + "    timeouts: {create: 5h}\n")]).stacks[0]
+    assert _job_timeouts(plan_waves([Target.of(slow)])) == [330]
+    # Never above what a GitHub-hosted runner allows a job.
+    slower = load([write_spec(role + "    timeouts: {update: 9h}\n", name="slower.yaml")]).stacks[0]
+    assert _job_timeouts(plan_waves([Target.of(slower)])) == [MAX_JOB_MINUTES] == [360]
