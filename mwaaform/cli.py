@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ from mwaaform.spec.loader import LoadResult, UsageError, load
 
 DEFAULT_PATHS = ["environments"]
 EXIT_BUG = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that stopped
 REPORT_BUGS = "report it to the mwaaform maintainers with the command and the spec (README, 'Reporting a bug')"
 
 
@@ -29,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"mwaaform: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (`mwaaform docs | head`): not an error to report. Later writes
+        # (the interpreter's final flush) go nowhere; the exit code is the shell's for SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
         print(f"mwaaform: cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -55,3 +55,15 @@ def test_former_crashes_are_spec_errors_at_their_line(capsys, write_spec, name):
     assert cli.main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"stack.yaml:{line}:" in err and "internal error" not in err and "Traceback" not in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    # `mwaaform schema | head -3`: the pipe closes before mwaaform writes; nothing on stderr.
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "mwaaform", "schema"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == cli.EXIT_BROKEN_PIPE == 141
+    assert err == ""
