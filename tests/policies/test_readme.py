@@ -1,0 +1,34 @@
+"""The pack's README says what the code does: one table row per rule, with its default level,
+description and configuration properties, and the rule count the project README gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from policies.rules import POLICIES
+
+ROOT = Path(__file__).resolve().parents[2]
+ROW = re.compile(r"^\| `(?P<name>[a-z0-9-]+)` \| (?P<level>\w+) \| (?P<what>.*?) \| (?P<config>.*?) \|$", re.M)
+
+
+def rows() -> dict[str, re.Match]:
+    return {m["name"]: m for m in ROW.finditer((ROOT / "policies" / "README.md").read_text(encoding="utf-8"))}
+
+
+def test_every_rule_has_its_row_and_nothing_else_does():
+    assert sorted(rows()) == sorted(rule.name for rule in POLICIES)
+
+
+def test_each_row_says_the_rules_level_description_and_configuration():
+    table = rows()
+    for rule in POLICIES:
+        row = table[rule.name]
+        assert row["level"] == rule.enforcement_level, rule.name
+        assert row["what"].startswith(rule.description), rule.name
+        assert sorted(re.findall(r"`(\w+)`", row["config"])) == sorted(rule.config), rule.name
+
+
+def test_the_project_readme_counts_the_rules():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"CrossGuard pack ({len(POLICIES)} rules" in text
