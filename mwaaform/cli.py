@@ -124,16 +124,18 @@ def _positive(text: str) -> int:
 
 
 def _report(result: LoadResult) -> None:
+    """The diagnostics of the specs, then (every verb alike) how many errors stop it."""
     for diagnostic in result.diagnostics:
         print(diagnostic, file=sys.stderr)
+    if not result.ok:
+        count = len(result.errors)
+        print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
     result = load(args.paths)
     _report(result)
     if not result.ok:
-        count = len(result.errors)
-        print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
     names = ", ".join(f"{s.name} ({len(s.spec.environments)} env)" for s in result.stacks)
     print(f"valid: {names}")

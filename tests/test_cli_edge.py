@@ -67,3 +67,11 @@ def test_a_reader_that_stops_early_is_not_an_error():
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == cli.EXIT_BROKEN_PIPE == 141
     assert err == ""
+
+
+@pytest.mark.parametrize("verb", [["validate"], ["plan"], ["cost"], ["pipeline", "--github-actions"], ["preflight"], ["rollout", "--dry-run"]])
+def test_every_verb_reports_an_invalid_spec_alike(capsys, write_spec, verb):
+    path = write_spec(MINIMAL.replace("stage: dev", "stage: dve"))
+    assert cli.main([*verb, str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 error" and "environments[0].stage" in err[0]
