@@ -107,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     pipeline = commands.add_parser("pipeline", help="write a CI workflow that runs the rollout's waves as jobs")
     pipeline.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
     pipeline.add_argument("--github-actions", action="store_true", required=True, help="a GitHub Actions workflow (the one CI supported)")
-    pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it; - for stdout")
+    pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it (default: %(default)s); - for stdout")
     pipeline.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
     pipeline.set_defaults(func=_pipeline)
 
