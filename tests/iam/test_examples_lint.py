@@ -11,17 +11,13 @@ any, is the role or key itself, so parliament's RESOURCE_STAR is dropped for the
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from mwaaform.iam.lint import lint
-from mwaaform.plan.engine import run_program
-from mwaaform.program import build_stack
 from mwaaform.spec.loader import load
+from tests.conftest import ROOT, plan_example
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT_INPUTS = {
     "aws:iam/policy:Policy": "policy",
     "aws:iam/rolePolicy:RolePolicy": "policy",
@@ -33,20 +29,11 @@ RESOURCE_POLICIES = (":Role:", ":Key:")
 
 
 def compiled_documents() -> dict[str, dict]:
-    previous = os.getcwd()
-    os.chdir(ROOT)  # file assets are relative to the project root
-    try:
-        return _compiled_documents()
-    finally:
-        os.chdir(previous)
-
-
-def _compiled_documents() -> dict[str, dict]:
     result = load([ROOT / "environments"])
     assert result.ok
     documents = {}
     for stack in result.stacks:
-        plan = run_program(lambda stack=stack: build_stack(stack), stack=stack.name, account_id=stack.spec.account.id, region=stack.spec.account.region)
+        plan = plan_example(stack)
         for resource in plan.resources:
             key = DOCUMENT_INPUTS.get(resource.type)
             if key:
