@@ -5,7 +5,8 @@ Public API (the change review and ``mwaaform plan`` use it):
 ``review(plan, config=None, rules=POLICIES) -> list[Finding]``
     Every finding of every enabled rule over ``plan`` (a :class:`~mwaaform.plan.engine.Plan`),
     sorted with mandatory first. A :class:`Finding` has ``rule`` (the policy's name), ``level``
-    (``"mandatory"``, ``"advisory"`` or ``"remediate"``, after ``config``'s overrides; or
+    (``"mandatory"`` or ``"advisory"``, after ``config``'s overrides, a ``"remediate"`` override
+    reported as mandatory as the Pulumi CLI does; or
     ``"skipped"`` when the rule could not run because it read a value unknown during a preview,
     which the Pulumi CLI reports as "can't run policy ... during preview"), ``urn`` (the resource
     concerned) and ``message``. ``config`` is a :class:`policies.config.PackConfig` (see
@@ -145,6 +146,12 @@ def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] =
         level = config.level(rule)
         if level == "disabled":
             continue
+        if level == "remediate":
+            # These rules validate and have nothing to remediate: pulumi-policy's analyzer reports
+            # their violations at "remediate" as mandatory (AnalyzeStack: "Stack policies cannot be
+            # remediated, so treat the level as mandatory"; Analyze "downgrades" it likewise), and
+            # `pulumi up` refuses. The offline review must fail the same way.
+            level = "mandatory"
         rule_config = config.config(rule)
 
         def run(args: Any, default_urn: str, rule: Rule = rule, level: str = level) -> None:
