@@ -1,5 +1,6 @@
-"""The pack's README says what the code does: one table row per rule, with its default level,
-description and configuration properties, and the rule count the project README gives."""
+"""The pack says what the code and data say: one README table row per rule, with its default level,
+description and configuration properties, and the rule count the project README gives; the
+Airflow versions it accepts by default are the ones `mwaaform validate` accepts."""
 
 from __future__ import annotations
 
@@ -32,3 +33,12 @@ def test_each_row_says_the_rules_level_description_and_configuration():
 def test_the_project_readme_counts_the_rules():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"CrossGuard pack ({len(POLICIES)} rules" in text
+
+
+def test_the_packs_airflow_versions_are_the_ones_validate_accepts():
+    # The pack runs without mwaaform (standard library only), so it keeps its own copy of the
+    # list in mwaaform/data/airflow_versions.yaml: the two must not drift apart.
+    from mwaaform.spec.facts import accepted_airflow_versions
+    from policies.mwaa import SUPPORTED_AIRFLOW_VERSIONS
+
+    assert sorted(SUPPORTED_AIRFLOW_VERSIONS) == sorted(accepted_airflow_versions())
