@@ -42,3 +42,10 @@ def test_the_packs_airflow_versions_are_the_ones_validate_accepts():
     from policies.mwaa import SUPPORTED_AIRFLOW_VERSIONS
 
     assert sorted(SUPPORTED_AIRFLOW_VERSIONS) == sorted(accepted_airflow_versions())
+
+
+def test_the_packs_environment_classes_are_the_specs():
+    from mwaaform.spec.values import ENVIRONMENT_CLASSES
+    from policies.mwaa import ENVIRONMENT_CLASSES as PACK_CLASSES
+
+    assert tuple(PACK_CLASSES) == ENVIRONMENT_CLASSES
