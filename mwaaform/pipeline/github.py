@@ -114,6 +114,12 @@ def _steps() -> list[dict]:
             "name": "Install mwaaform",
             "run": 'python -m venv venv\nvenv/bin/pip install -r requirements.txt\necho "$PWD/venv/bin" >> "$GITHUB_PATH"\n',
         },
+        {
+            # The pack runs in its own virtualenv (PulumiPolicy.yaml's `virtualenv: venv`, git-ignored):
+            # without it `--policy-pack policies` stops the preview (policies/README.md).
+            "name": "Install the policy pack",
+            "run": "python -m venv policies/venv\npolicies/venv/bin/pip install -r policies/requirements.txt\n",
+        },
         {"name": "Install the Pulumi CLI", "uses": "pulumi/actions@v7"},
         {
             "name": "Assume the deploy role of ${{ matrix.account }}",

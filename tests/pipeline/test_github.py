@@ -115,3 +115,16 @@ def test_a_job_outlasts_the_longest_wait_of_pulumi_up(write_spec):
     # Never above what a GitHub-hosted runner allows a job.
     slower = load([write_spec(role + "    timeouts: {update: 9h}\n", name="slower.yaml")]).stacks[0]
     assert _job_timeouts(plan_waves([Target.of(slower)])) == [MAX_JOB_MINUTES] == [360]
+
+
+def test_the_policy_packs_virtualenv_exists_before_the_preview(monkeypatch):
+    # A fresh checkout has no policies/venv (git-ignored), and the Pulumi CLI refuses a Python pack
+    # whose PulumiPolicy.yaml names a virtualenv that does not exist.
+    monkeypatch.chdir(ROOT)
+    pack = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())
+    venv = f"policies/{pack['runtime']['options']['virtualenv']}"
+    for job in yaml.safe_load(render(examples_waves()))["jobs"].values():
+        runs = [s.get("run", "") for s in job["steps"]]
+        install = next(i for i, r in enumerate(runs) if f"python -m venv {venv}\n" in r)
+        assert f"{venv}/bin/pip install -r policies/requirements.txt" in runs[install]
+        assert install < next(i for i, r in enumerate(runs) if "--policy-pack policies" in r)
