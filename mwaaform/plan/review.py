@@ -39,7 +39,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from mwaaform.plan.engine import UNKNOWN, Plan, RecordedResource
+from mwaaform.plan.engine import STACK_TYPE, UNKNOWN, Plan, RecordedResource
 from policies.config import ConfigError, PackConfig, load
 from policies.rules import POLICIES, Rule
 
@@ -176,7 +176,7 @@ def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] =
                 )
                 run(args, resource.urn)
         else:
-            root = next((r.urn for r in plan.resources if r.type == "pulumi:pulumi:Stack"), "")
+            root = next((r.urn for r in plan.of_type(STACK_TYPE)), "")
             run(StackValidationArgs(list(stack.resources.values()), rule_config), root)
     order = {"mandatory": 0, "remediate": 1, "advisory": 2, SKIPPED: 3}
     return sorted(findings, key=lambda f: (order.get(f.level, 4), f.rule, f.urn, f.message))
