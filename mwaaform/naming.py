@@ -61,8 +61,17 @@ def log_group_names(env: str) -> dict[str, str]:
     return {log_type: f"airflow-{env}-{log_type}" for log_type in LOG_TYPES}
 
 
+# KMS alias names: letters, digits, '/', '_' and '-' only; a Pulumi stack name may also hold '.'.
+# https://docs.aws.amazon.com/kms/latest/developerguide/alias-create.html
+_NOT_IN_ALIAS = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def flow_log_key_alias(stack: str) -> str:
-    return f"alias/mwaaform/{stack}/flow-logs"
+    """The stack's flow-log key alias; a stack name KMS cannot take is spelled with '-' plus a digest."""
+    part = _NOT_IN_ALIAS.sub("-", stack)
+    if part != stack:
+        part = f"{part}-{_digest(stack)}"
+    return f"alias/mwaaform/{part}/flow-logs"
 
 
 def flow_log_group_name(stack: str) -> str:
