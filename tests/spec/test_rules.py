@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
+
 from mwaaform.spec.loader import load
+from mwaaform.spec.models import StackSpec
+from mwaaform.spec.rules import RuleContext, check
+from mwaaform.spec.values import ENVIRONMENT_CLASSES, MICRO
 from tests.conftest import MINIMAL
 
 EXISTING = MINIMAL.replace(
@@ -222,3 +230,191 @@ def test_external_id_without_a_role_is_an_error(write_spec):
     spec = MINIMAL.replace("  region: us-east-1\n", "  region: us-east-1\n  external_id: abc-123\n")
     line, path, message = only_error(write_spec(spec))
     assert (line, path) == (4, "account.external_id") and "deploy_role_arn" in message
+
+
+# --- the rules called directly: boundaries on both sides, several environments -------------------
+# Limits: MWAA CreateEnvironment (MinWorkers/MaxWorkers 1-25, Schedulers 2-5, Min/MaxWebservers
+# 2-5; mw1.micro 1 of each), https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+# and https://docs.aws.amazon.com/mwaa/latest/userguide/environment-class.html.
+
+
+def stack(*envs: dict, **top) -> dict:
+    data = yaml.safe_load(MINIMAL)
+    data["environments"] = [{"name": f"env{i}", "team": "analytics", "stage": "dev", **env} for i, env in enumerate(envs)]
+    data.update(top)
+    return data
+
+
+def endpoints_only(*envs: dict, extra: list[str] | None = None) -> dict:
+    data = stack(*envs)
+    data["network"]["managed"]["egress"] = "endpoints_only"
+    if extra:
+        data["network"]["managed"]["extra_endpoints"] = extra
+    return data
+
+
+def dotted(loc) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
+def rule_issues(data: dict, base_dir: Path = Path("."), severity: str = "error") -> list[tuple[str, str]]:
+    spec = StackSpec.model_validate(data)
+    return [(dotted(i.loc), i.message) for i in check(spec, RuleContext(base_dir=base_dir)) if i.severity == severity]
+
+
+def paths(data: dict, base_dir: Path = Path("."), severity: str = "error") -> list[str]:
+    return [path for path, _ in rule_issues(data, base_dir, severity)]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"workers": {"min": 2, "max": 2}},
+        {"workers": {"min": 1, "max": 25}},
+        {"workers": {"min": 25, "max": 25}},
+        {"schedulers": 2},
+        {"schedulers": 5},
+        {"webservers": {"min": 2, "max": 2}},
+        {"webservers": {"min": 2, "max": 5}},
+        {"webservers": {"min": 5, "max": 5}},
+        *({"environment_class": cls, "schedulers": 5, "webservers": {"min": 5, "max": 5}} for cls in ENVIRONMENT_CLASSES if cls != MICRO),
+        {"environment_class": MICRO},
+        {"environment_class": MICRO, "schedulers": 1, "workers": {"min": 1, "max": 1}, "webservers": {"min": 1, "max": 1}},
+    ],
+    ids=repr,
+)
+def test_counts_at_the_edges_of_their_range_are_accepted(env):
+    assert rule_issues(stack(env)) == []
+
+
+@pytest.mark.parametrize(
+    ("env", "path", "says"),
+    [
+        ({"workers": {"min": 3, "max": 2}}, "environments[0].workers.min", "workers.min (3) is above workers.max (2)"),
+        ({"webservers": {"min": 3, "max": 2}}, "environments[0].webservers.min", "webservers.min (3) is above webservers.max (2)"),
+        ({"schedulers": 1}, "environments[0].schedulers", "takes 2 to 5 schedulers, not 1"),
+        ({"webservers": {"min": 1, "max": 2}}, "environments[0].webservers.min", "webservers.min from 2 to 5, not 1"),
+        ({"environment_class": MICRO, "schedulers": 2}, "environments[0].schedulers", "runs exactly 1 scheduler, not 2"),
+        ({"environment_class": MICRO, "workers": {"min": 1, "max": 2}}, "environments[0].workers", "workers.max must be 1"),
+        ({"environment_class": MICRO, "workers": {"min": 2, "max": 2}}, "environments[0].workers", "workers.max must be 1"),
+        ({"environment_class": MICRO, "webservers": {"min": 1, "max": 2}}, "environments[0].webservers", "1 web server"),
+        ({"environment_class": MICRO, "webservers": {"min": 2, "max": 2}}, "environments[0].webservers", "1 web server"),
+    ],
+    ids=repr,
+)
+def test_counts_just_outside_their_range_are_refused_at_the_field(env, path, says):
+    ((found_path, message),) = rule_issues(stack(env))
+    assert found_path == path and says in message, message
+
+
+def test_the_upper_web_server_bound_is_checked_on_max_too():
+    # The model caps both ends at 5; the rule names the end that is out of range for the class.
+    assert paths(stack({"webservers": {"min": 1, "max": 1}})) == ["environments[0].webservers.min", "environments[0].webservers.max"]
+
+
+OK: dict = {}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "path"),
+    [
+        # A micro environment is checked, then skipped for the larger classes' rules: the next
+        # environment must still be checked.
+        ({"environment_class": MICRO}, {"schedulers": 1}, "environments[1].schedulers"),
+        ({"environment_class": MICRO}, {"environment_class": MICRO, "schedulers": 2}, "environments[1].schedulers"),
+        (OK, {"webservers": {"min": 1, "max": 2}}, "environments[1].webservers.min"),
+        (OK, {"workers": {"min": 5, "max": 2}}, "environments[1].workers.min"),
+        (OK, {"plugins": "missing.zip"}, "environments[1].plugins"),
+        (
+            {"access": {"secrets": {}}},
+            {"access": {"secrets": {}}, "airflow_configuration_options": {"secrets.backend": "x"}},
+            "environments[1].airflow_configuration_options.secrets.backend",
+        ),
+    ],
+    ids=repr,
+)
+def test_every_environment_of_a_stack_is_checked(first, second, path):
+    assert paths(stack(first, second)) == [path]
+
+
+def test_end_of_support_is_reported_for_every_environment():
+    data = stack({"airflow_version": "2.10.3"}, {"airflow_version": "2.6.3"}, {"airflow_version": "2.4.3"})
+    assert paths(data, severity="warning") == ["environments[1].airflow_version", "environments[2].airflow_version"]
+
+
+def test_offline_requirements_are_checked_for_every_environment(tmp_path):
+    (tmp_path / "online.txt").write_text("requests\n")
+    (tmp_path / "offline.txt").write_text("--no-index\n--find-links /usr/local/airflow/plugins\nrequests\n")
+    data = endpoints_only(OK, {"requirements": "offline.txt"}, {"requirements": "missing.txt"}, {"requirements": "online.txt"})
+    found = rule_issues(data, tmp_path)
+    assert [p for p, _ in found] == ["environments[2].requirements", "environments[3].requirements"]
+    assert "not found" in found[0][1] and "--no-index" in found[1][1]
+
+
+def test_without_internet_every_environment_and_every_service_is_checked():
+    s3 = {"name": "lake", "read": ["arn:aws:s3:::lake/*"]}
+    dynamo = {"name": "state", "read": ["arn:aws:dynamodb:us-east-1:111122223333:table/state"]}
+    data = endpoints_only(OK, {"access": {"data": [s3]}}, {"access": {"data": [s3, dynamo]}})
+    found = rule_issues(data)
+    assert [p for p, _ in found] == ["environments[2].access.data[1].read[0]"]
+    assert "add 'dynamodb' to network.managed.extra_endpoints" in found[0][1]
+    assert rule_issues(endpoints_only(OK, {"access": {"data": [s3, dynamo]}}, extra=["dynamodb"])) == []
+
+
+def too_many_grants() -> dict:
+    prefix = "/".join(["a-rather-long-folder-name"] * 8)
+    return {"access": {"data": [{"name": "many", "read": [f"arn:aws:s3:::team-bucket/{prefix}/{i:04d}/*" for i in range(300)]}]}}
+
+
+def test_grant_size_is_checked_for_every_environment():
+    found = rule_issues(stack(OK, {"access": {"assume_roles": ["arn:aws:iam::444455556666:role/a"]}}, too_many_grants()))
+    assert [p for p, _ in found] == ["environments[2].access"]
+    assert "environment 'env2'" in found[0][1] and "6,144" in found[0][1]
+
+
+# --- tags: S3's 10 tags per object, reserved keys, key and value lengths ----------------------------
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html (10 tags per object);
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (keys 1-128 characters,
+# values up to 256, the aws: prefix reserved for AWS).
+
+
+def tagged(count: int, *envs: dict) -> dict:
+    """A stack whose provider tags total ``count``: the 3 required, extras, ManagedBy and Stack."""
+    data = stack(*envs)
+    data["tags"].update({f"Extra{i}": f"v{i}" for i in range(count - 5)})
+    return data
+
+
+@pytest.mark.parametrize("upload", ["requirements", "plugins", "startup_script"])
+def test_ten_stack_tags_fit_uploaded_files_and_eleven_do_not(tmp_path, upload):
+    (tmp_path / "file").write_text("--no-index\n")
+    env = {upload: "file"}
+    assert rule_issues(tagged(10, OK, env), tmp_path) == []
+    found = rule_issues(tagged(11, OK, env), tmp_path)
+    assert [p for p, _ in found] == ["tags.Extra5"] and "11 stack tags" in found[0][1] and "drop 1 " in found[0][1]
+    assert rule_issues(tagged(11, OK, OK), tmp_path) == []  # nothing uploaded: no object to tag
+
+
+@pytest.mark.parametrize("key", ["Name", "Environment", "Team", "ManagedBy", "Stack"])
+def test_every_tag_mwaaform_sets_is_reserved(key):
+    data = stack(OK)
+    data["tags"][key] = "x"
+    ((path, message),) = rule_issues(data)
+    assert path == f"tags.{key}" and "set by mwaaform" in message
+
+
+@pytest.mark.parametrize("key", ["aws:team", "AWS:team", "Aws:Team"])
+def test_the_aws_prefix_is_reserved_in_any_case(key):
+    data = stack(OK)
+    data["tags"][key] = "x"
+    assert [p for p, _ in rule_issues(data)] == [f"tags.{key}"]
+
+
+def test_tag_keys_up_to_128_and_values_up_to_256_characters():
+    data = stack(OK)
+    data["tags"].update({"k" * 128: "fits", "Long": "v" * 256})
+    assert rule_issues(data) == []
+    data["tags"].update({"k" * 129: "too long", "Longer": "v" * 257})
+    found = rule_issues(data)
+    assert [p for p, _ in found] == [f"tags.{'k' * 129}", "tags.Longer"]
+    assert "1 to 128 characters" in found[0][1] and "at most 256 characters" in found[1][1]
