@@ -45,7 +45,7 @@ vpc_blocks = st.builds(
 )
 
 
-@given(vpc=vpc_blocks, n=st.integers(2, 6), public=st.booleans())
+@given(vpc=vpc_blocks, n=st.integers(1, 6), public=st.booleans())
 def test_every_layout_is_disjoint_inside_the_vpc_and_sized_as_aws_allows(vpc, n, public):
     network = ipaddress.ip_network(vpc)
     try:
@@ -103,6 +103,13 @@ def test_public_subnets_of_exactly_a_28_fit_and_smaller_ones_are_refused():
     with pytest.raises(LayoutError, match=r"leaves no room for 5 public subnets of at least /28"):
         subnets("10.0.0.0/22", 5, True)
     assert check_fits("10.0.0.0/22", 5, public=False) is None
+    assert "no room for 5 public subnets" in check_fits("10.0.0.0/22", 5, public=True)
+
+
+def test_one_zone_is_one_subnet_and_no_zone_is_an_error():
+    assert [len(side) for side in subnets("10.0.0.0/16", 1, True)] == [1, 1]
+    with pytest.raises(LayoutError, match=r"^at least one availability zone is needed$"):
+        subnets("10.0.0.0/16", 0, False)
 
 
 def test_too_small_names_the_smallest_that_fits():
