@@ -64,14 +64,16 @@ print(json.dumps(out))
 """
 
 
-def output(seed: str) -> str:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_names_documents_grants_alarms_tags_and_rule_messages_do_not_depend_on_the_hash_seed():
-    outputs = [output(seed) for seed in ("1", "2", "3")]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", SCRIPT], cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for seed in ("1", "2", "3")
+    ]
+    outputs = []
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        outputs.append(out)
     assert outputs[0] == outputs[1] == outputs[2]
     assert '"rules": [' in outputs[0] and "DataLakeReadS3Object" in outputs[0]  # the script computed everything
