@@ -8,8 +8,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mwaaform.iam.grants import MAX_GRANT_DOCUMENTS, MAX_POLICY_CHARS, GrantsTooLarge, compile_grants, pack, policy_size
-from mwaaform.spec.access import Access
+from mwaaform.iam.grants import (
+    MAX_GRANT_DOCUMENTS,
+    MAX_POLICY_CHARS,
+    GrantsTooLarge,
+    _types_with_level,
+    action_problem,
+    arn_matches,
+    arn_problem,
+    compile_grants,
+    data_arn_problem,
+    pack,
+    policy_size,
+)
+from mwaaform.spec.access import Access, DataGrant, RawStatement
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
@@ -336,3 +348,100 @@ def test_data_grants_take_only_arns_with_actions_of_their_level(level, arn, prob
     else:
         with pytest.raises(ValueError, match=problem):
             Access.model_validate(spec)
+
+
+def test_three_statements_filling_exactly_one_document_share_it():
+    alone = iam_size({"Version": "2012-10-17", "Statement": []})
+    parts = [sized("A", 2000), sized("B", 2000)]
+    # A third statement that, with two commas, fills the document to the character.
+    parts.append(sized("C", 6144 - (2000 - alone) - (2000 - alone) - 2))
+    docs = pack(parts, env="e")
+    assert len(docs) == 1 and iam_size(docs[0]) == 6144
+
+
+def test_pieces_of_exactly_the_limit_are_kept_whole():
+    # Two resources: the first alone makes a 6,144-character document, so the statement is split
+    # into one piece per resource, and the first piece keeps all three actions.
+    big = sized("Edge", 6144, actions=3)
+    small = "arn:aws:s3:::b/small"
+    statement_in = {**big, "Resource": [*big["Resource"], small]}
+    pieces = [s for d in pack([statement_in], env="e") for s in d["Statement"]]
+    assert [(p["Sid"], p["Resource"], len(p["Action"])) for p in pieces] == [
+        ("Edge1", big["Resource"], 3),
+        ("Edge2", [small], 3),
+    ]
+
+
+def test_resources_are_split_where_a_piece_reaches_exactly_the_limit():
+    # Three resources; the first two together make exactly 6,144 characters.
+    pair = sized("Pair", 6144, resources=2)
+    third = "arn:aws:s3:::b/third"
+    pieces = [s for d in pack([{**pair, "Resource": [*pair["Resource"], third]}], env="e") for s in d["Statement"]]
+    assert [p["Resource"] for p in pieces] == [pair["Resource"], [third]]
+
+
+S3_OBJECT = "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+IAM_ROLE = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+LAMBDA_ALIAS = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}"
+
+
+@pytest.mark.parametrize(
+    ("arn", "arn_format", "matches"),
+    [
+        ("arn:aws:s3:::raw/landing/*", S3_OBJECT, True),
+        ("not an arn", S3_OBJECT, False),
+        ("arn:aws:s3:::raw/landing/*", "*", False),  # "*" is no resource type
+        ("arn:aws:s3:::raw/landing/*", "arn:aws:s3", False),  # not a full ARN format
+        (f"arn:aws:iam::{ACCOUNT}:role/loader", IAM_ROLE, True),
+        (f"arn:aws:iam:us-east-1:{ACCOUNT}:role/loader", IAM_ROLE, False),  # roles have no region
+        (f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:etl", LAMBDA_ALIAS, False),  # a function, not an alias
+        (f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:etl*", LAMBDA_ALIAS, True),  # a pattern may cover aliases
+        (f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:et?", LAMBDA_ALIAS, True),
+    ],
+)
+def test_arn_matches_the_resource_types_format(arn, arn_format, matches):
+    assert arn_matches(arn, arn_format) is matches
+
+
+def test_problem_messages():
+    assert action_problem("*") == "'*' grants every action of every AWS service; list the actions the DAGs need"
+    assert action_problem("s3:*") == (
+        "'s3:*' grants every current and future s3 action; list the actions the DAGs need (or use a data grant with an access level)"
+    )
+    assert action_problem("s3:Get?bject") == (
+        "wildcards are not allowed in actions: 's3:Get?bject' also grants every action AWS adds later under that pattern; "
+        "list the actions the DAGs need"
+    )
+    assert arn_problem(f"arn:aws:zzzzqqq:{REGION}:{ACCOUNT}:x") == f"unknown service 'zzzzqqq' in ARN 'arn:aws:zzzzqqq:{REGION}:{ACCOUNT}:x'"
+    sqs = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
+    assert data_arn_problem(sqs, "List") == f"sqs has no List actions on specific resources, so '{sqs}' cannot have list access"
+
+
+def test_a_long_list_of_expected_resource_types_is_cut_after_six():
+    problem = data_arn_problem(f"arn:aws:s3:{REGION}:{ACCOUNT}:raw", "List")
+    listed = problem.split("expected one of: ")[1]
+    types = _types_with_level("s3", "List")  # from the IAM database
+    assert len(types) > 6
+    assert listed.endswith(f" and {len(types) - 6} more") and listed.count(" (arn:") == 6
+    assert listed.startswith(", ".join(f"{name} ({arn_format})" for name, arn_format in types[:6]))
+
+
+def test_statement_ids_name_the_resource_type_in_pascal_case():
+    # CloudWatch Logs' resource type is "log-group".
+    sids = by_sid(compiled({"data": [{"name": "logs", "read": [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:etl"]}]}))
+    assert "DataLogsReadLogsLogGroup" in sids
+
+
+def test_an_arn_the_checks_let_through_but_nothing_compiles_for_is_an_error_not_a_silent_drop():
+    # Bypassing validation: list on an SQS queue has no List action to compile.
+    sqs = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
+    grant = DataGrant.model_construct(name="q", read=[], write=[], list=[sqs], tagging=[], exclude=[])
+    with pytest.raises(ValueError, match=rf"^data grant 'q': no List actions compiled for {sqs}$"):
+        compile_grants(Access.model_construct(data=[grant], secrets=None, assume_roles=[], statements=[]), env="e", account_id=ACCOUNT, region=REGION)
+
+
+def test_statement_ids_that_repeat_are_refused_even_without_validation():
+    raw = RawStatement.model_construct(sid="x", actions=["cloudwatch:PutMetricData"], resources=["*"])
+    access = Access.model_construct(data=[], secrets=None, assume_roles=[], statements=[raw, raw])
+    with pytest.raises(ValueError, match=r"^environment 'e': grants compile to the same statement id RawX: rename a data grant$"):
+        compile_grants(access, env="e", account_id=ACCOUNT, region=REGION)
