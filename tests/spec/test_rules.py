@@ -419,3 +419,54 @@ def test_tag_keys_up_to_128_and_values_up_to_256_characters():
     found = rule_issues(data)
     assert [p for p, _ in found] == [f"tags.{'k' * 129}", "tags.Longer"]
     assert "1 to 128 characters" in found[0][1] and "at most 256 characters" in found[1][1]
+
+
+def test_tag_keys_of_one_character_fit_and_empty_ones_do_not():
+    data = stack(OK)
+    data["tags"]["K"] = "v"
+    assert rule_issues(data) == []
+    data["tags"][""] = "v"
+    assert rule_issues(data) == [("tags.", "a tag key is 1 to 128 characters")]
+
+
+def test_tag_messages():
+    data = stack(OK)
+    data["tags"].update({"aws:team": "x", "Long": "v" * 257})
+    assert rule_issues(data) == [
+        ("tags.aws:team", "tag keys starting with 'aws:' are reserved for AWS"),
+        ("tags.Long", "a tag value is at most 256 characters"),
+    ]
+
+
+def test_rule_messages_name_the_fields_involved():
+    data = stack(OK)
+    data["account"]["external_id"] = "abc-123"
+    assert rule_issues(data) == [("account.external_id", "external_id is passed when assuming account.deploy_role_arn, which is not set")]
+    twice = stack({"name": "etl"}, {"name": "etl"})
+    assert rule_issues(twice) == [("environments[1].name", "environment name 'etl' is already used by environments[0]")]
+    overridden = stack({"access": {"secrets": {}}, "airflow_configuration_options": {"secrets.backend": "x"}})
+    assert rule_issues(overridden) == [
+        ("environments[0].airflow_configuration_options.secrets.backend",
+         "secrets.backend is set by access.secrets; remove it from airflow_configuration_options")
+    ]
+
+
+def test_offline_requirements_message_and_files_that_are_not_utf8(tmp_path):
+    (tmp_path / "req.txt").write_bytes(b"# \xff\xfe latin-1 comment\nrequests\n")
+    ((path, message),) = rule_issues(endpoints_only({"requirements": "req.txt"}), tmp_path)
+    assert path == "environments[0].requirements" and message == (
+        "network.managed.egress is endpoints_only, so pip cannot reach PyPI: req.txt must use "
+        "--no-index --find-links with wheels shipped in plugins.zip"
+    )
+    (tmp_path / "req.txt").write_bytes(b"# \xff\n--no-index\n")
+    assert rule_issues(endpoints_only({"requirements": "req.txt"}), tmp_path) == []
+
+
+def test_public_subnets_count_only_with_a_nat_gateway():
+    # 10.0.0.0/22 holds five private /26s, but no five public /28s beside them.
+    five = [f"us-east-1{zone}" for zone in "abcde"]
+    data = stack(OK)
+    data["network"]["managed"].update({"cidr": "10.0.0.0/22", "availability_zones": five})
+    assert paths(data) == ["network.managed.cidr"]
+    data["network"]["managed"]["egress"] = "endpoints_only"
+    assert rule_issues(data) == []
