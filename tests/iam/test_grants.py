@@ -12,6 +12,7 @@ from mwaaform.iam.grants import (
     MAX_GRANT_DOCUMENTS,
     MAX_POLICY_CHARS,
     GrantsTooLarge,
+    _described,
     _types_with_level,
     action_problem,
     arn_matches,
@@ -294,8 +295,13 @@ def test_nine_documents_are_allowed_and_ten_are_not():
     # A role has at most 10 managed policies by default; one is the base execution-role policy.
     full = [sized(f"S{i}", 6144) for i in range(10)]
     assert len(pack(full[:9], env="e")) == 9
-    with pytest.raises(GrantsTooLarge, match=r"environment 'e': the access grants need 10 managed policies"):
+    with pytest.raises(GrantsTooLarge) as error:
         pack(full, env="e")
+    assert str(error.value) == (
+        "environment 'e': the access grants need 10 managed policies of at most 6,144 characters, but a role can have 9 "
+        "besides its base policy (IAM quota: 10 managed policies per role); use fewer, wider ARNs (a prefix/* instead of "
+        "many objects) or fewer access levels"
+    )
 
 
 statements_strategy = st.lists(
@@ -408,6 +414,7 @@ def test_problem_messages():
     assert action_problem("s3:*") == (
         "'s3:*' grants every current and future s3 action; list the actions the DAGs need (or use a data grant with an access level)"
     )
+    assert action_problem("s3:Get:*").startswith("'s3:Get:*' grants every current and future s3 action;")
     assert action_problem("s3:Get?bject") == (
         "wildcards are not allowed in actions: 's3:Get?bject' also grants every action AWS adds later under that pattern; "
         "list the actions the DAGs need"
@@ -426,6 +433,13 @@ def test_a_long_list_of_expected_resource_types_is_cut_after_six():
     assert listed.startswith(", ".join(f"{name} ({arn_format})" for name, arn_format in types[:6]))
 
 
+def test_expected_resource_types_are_listed_up_to_six():
+    types = [(f"t{i}", f"arn:f{i}") for i in range(7)]
+    assert _described(types[:1]) == "t0 (arn:f0)"
+    assert _described(types[:6]) == ", ".join(f"t{i} (arn:f{i})" for i in range(6))
+    assert _described(types) == ", ".join(f"t{i} (arn:f{i})" for i in range(6)) + " and 1 more"
+
+
 def test_statement_ids_name_the_resource_type_in_pascal_case():
     # CloudWatch Logs' resource type is "log-group".
     sids = by_sid(compiled({"data": [{"name": "logs", "read": [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:etl"]}]}))
@@ -434,14 +448,14 @@ def test_statement_ids_name_the_resource_type_in_pascal_case():
 
 def test_an_arn_the_checks_let_through_but_nothing_compiles_for_is_an_error_not_a_silent_drop():
     # Bypassing validation: list on an SQS queue has no List action to compile.
-    sqs = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
-    grant = DataGrant.model_construct(name="q", read=[], write=[], list=[sqs], tagging=[], exclude=[])
-    with pytest.raises(ValueError, match=rf"^data grant 'q': no List actions compiled for {sqs}$"):
+    sqs = [f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs", f"arn:aws:sqs:{REGION}:{ACCOUNT}:more"]
+    grant = DataGrant.model_construct(name="q", read=[], write=[], list=sqs, tagging=[], exclude=[])
+    with pytest.raises(ValueError, match=rf"^data grant 'q': no List actions compiled for {sqs[0]}, {sqs[1]}$"):
         compile_grants(Access.model_construct(data=[grant], secrets=None, assume_roles=[], statements=[]), env="e", account_id=ACCOUNT, region=REGION)
 
 
 def test_statement_ids_that_repeat_are_refused_even_without_validation():
-    raw = RawStatement.model_construct(sid="x", actions=["cloudwatch:PutMetricData"], resources=["*"])
-    access = Access.model_construct(data=[], secrets=None, assume_roles=[], statements=[raw, raw])
-    with pytest.raises(ValueError, match=r"^environment 'e': grants compile to the same statement id RawX: rename a data grant$"):
+    x, y = (RawStatement.model_construct(sid=sid, actions=["cloudwatch:PutMetricData"], resources=["*"]) for sid in "xy")
+    access = Access.model_construct(data=[], secrets=None, assume_roles=[], statements=[x, y, x, y])
+    with pytest.raises(ValueError, match=r"^environment 'e': grants compile to the same statement id RawX, RawY: rename a data grant$"):
         compile_grants(access, env="e", account_id=ACCOUNT, region=REGION)
