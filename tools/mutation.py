@@ -92,6 +92,11 @@ def run(key: str, children: int) -> dict:
     return {"key": key, "seconds": seconds, "survivors": survivors, **stats}
 
 
+def killed_share(result: dict) -> float:
+    tested = result["total"] - result.get("skipped", 0)
+    return 100 * (result["killed"] + result.get("timeout", 0)) / tested if tested else 100.0
+
+
 def ratio(result: dict) -> str:
     tested = result["total"] - result.get("skipped", 0)
     killed = result["killed"] + result.get("timeout", 0)
@@ -103,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help=f"module keys (default: all): {', '.join(MODULES)}")
     parser.add_argument("--list", action="store_true", help="list the modules and their tests, then stop")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--fail-under", type=float, metavar="PERCENT", help="exit 1 when a module kills less than this share")
     args = parser.parse_args(argv)
     if args.list:
         for key, (source, tests) in MODULES.items():
@@ -122,7 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:20} {line}  [{result['seconds']:.0f} s]", flush=True)
         for survivor in result.get("survivors", []):
             print(f"    {survivor}")
-    return 1 if any("error" in r for r in results) else 0
+    done = [r for r in results if "error" not in r]
+    if len(done) > 1:
+        print(f"{'all':20} {ratio({'total': sum(r['total'] - r.get('skipped', 0) for r in done), 'killed': sum(r['killed'] + r.get('timeout', 0) for r in done)})}")
+    low = [r["key"] for r in done if args.fail_under is not None and killed_share(r) < args.fail_under]
+    if low:
+        print(f"below {args.fail_under:g} %: {', '.join(low)}")
+    return 1 if low or len(done) < len(results) else 0
 
 
 if __name__ == "__main__":
