@@ -52,6 +52,9 @@ def test_bucket_name_keeps_the_environment_readable_and_never_changes():
     # A new bucket name means a new bucket: the name of a given environment is pinned here, and
     # is sha256("222233334444/us-east-1/Ingest_Prod")[:8] after the readable part.
     assert naming.bucket_name("Ingest_Prod", "222233334444", "us-east-1") == "airflow-ingest-prod-0e2a2f68"
+    # Another environment with the same readable part gets another bucket.
+    assert naming.bucket_name("ingest-prod", "222233334444", "us-east-1").startswith("airflow-ingest-prod-")
+    assert naming.bucket_name("ingest-prod", "222233334444", "us-east-1") != "airflow-ingest-prod-0e2a2f68"
 
 
 @given(env=env_names, account=accounts, region=regions)
@@ -67,7 +70,6 @@ def test_bucket_names_are_unique_per_account_region_and_environment(env, account
     name = naming.bucket_name(env, account, region)
     assert name != naming.bucket_name(env, other.draw(accounts.filter(lambda a: a != account)), region)
     assert name != naming.bucket_name(env, account, other.draw(regions.filter(lambda r: r != region)))
-    # Environments whose readable parts are equal ("Ingest_Prod", "ingest-prod") still differ.
     assert name != naming.bucket_name(other.draw(env_names.filter(lambda e: e != env)), account, region)
 
 
