@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
+from mwaaform.iam.grants import compile_grants
+from mwaaform.spec.access import Access
 from mwaaform.spec.loader import load
 from mwaaform.spec.models import StackSpec
 from mwaaform.spec.rules import RuleContext, check
@@ -470,3 +473,34 @@ def test_public_subnets_count_only_with_a_nat_gateway():
     assert paths(data) == ["network.managed.cidr"]
     data["network"]["managed"]["egress"] = "endpoints_only"
     assert rule_issues(data) == []
+
+
+def test_grant_size_is_measured_with_the_stacks_own_account_and_region():
+    """The secrets backend's ARNs hold the account and region: measured with anything shorter, grants
+    one character over the ninth policy would pass validation and fail at deploy time."""
+
+    def iam_size(document: dict) -> int:  # IAM's count: the JSON without white space (6,144 at most)
+        return sum(1 for char in json.dumps(document) if not char.isspace())
+
+    def raw(sid: str, key: int) -> dict:
+        return {"sid": sid, "actions": ["s3:GetObject"], "resources": [f"arn:aws:s3:::b/{'k' * key}"]}
+
+    def sizes(access: dict) -> list[int]:
+        docs = compile_grants(Access.model_validate(access), env="e", account_id="111122223333", region="us-east-1")
+        return [iam_size(d) for d in docs]
+
+    empty = iam_size({"Version": "2012-10-17", "Statement": []})
+
+    def statement_size(sid: str, key: int) -> int:
+        return sizes({"statements": [raw(sid, key)]})[0] - empty
+
+    (secrets,) = sizes({"secrets": {}})
+    # A first statement one character too big to share the secrets' document, then eight full ones.
+    first = 6144 + 1 - secrets - 1 - statement_size("First", 10) + 10
+    full = {f"Full{i}": 6144 - empty - statement_size(f"Full{i}", 10) + 10 for i in range(1, 9)}
+    access = {"secrets": {}, "statements": [raw("First", first), *(raw(sid, key) for sid, key in full.items())]}
+    found = rule_issues(stack({"access": access}))
+    assert [p for p, _ in found] == ["environments[0].access"] and "need 10 managed policies" in found[0][1]
+    access["statements"][0] = raw("First", first - 1)  # one character less: nine full policies
+    assert sizes(access) == [6144] * 9
+    assert rule_issues(stack({"access": access})) == []
