@@ -5,7 +5,7 @@ VENV := venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test validate docs golden bench clean fuzz plugins checkov checkov-tool
+.PHONY: plan test validate docs golden bench clean fuzz plugins checkov checkov-tool mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python -m benchmarks.review
+
+# Mutation testing of the pure modules, each against its own tests; prints the kill ratio per
+# module and the surviving mutants. Slow (minutes per module), so not part of `make test`.
+# `make mutation MODULES="naming tags"` runs some; `venv/bin/python tools/mutation.py --list` lists them.
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet 'mutmut>=3.8,<4'
+	$(BIN)/python tools/mutation.py $(MODULES)
 
 clean:
 	rm -rf build .pytest_cache

@@ -67,10 +67,19 @@ def log_group_names(env: str) -> dict[str, str]:
     return {log_type: f"airflow-{env}-{log_type}" for log_type in LOG_TYPES}
 
 
+# KMS alias names: letters, digits, '/', '_' and '-' only; a Pulumi stack name may also hold '.'.
+# https://docs.aws.amazon.com/kms/latest/developerguide/alias-create.html
+_NOT_IN_ALIAS = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def flow_log_group_name(stack: str) -> str:
     return f"/mwaaform/{stack}/vpc-flow-logs"
 
 
 def stack_key_alias(stack: str) -> str:
-    """The stack's own key (flow logs, and log groups of environments without a key)."""
-    return f"alias/mwaaform/{stack}/logs"
+    """The stack's own key (flow logs, and log groups of environments without a key); a stack name
+    KMS cannot take is spelled with '-' plus a digest, so `prod.data` and `prod-data` stay distinct."""
+    part = _NOT_IN_ALIAS.sub("-", stack)
+    if part != stack:
+        part = f"{part}-{_digest(stack)}"
+    return f"alias/mwaaform/{part}/logs"

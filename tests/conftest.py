@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: a bounded number of examples keeps `make test` fast; set
+# HYPOTHESIS_PROFILE=thorough to explore a thousand examples per property.
+settings.register_profile("mwaaform", max_examples=25, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mwaaform"))
 
 MINIMAL = """\
 account:

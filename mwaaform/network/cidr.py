@@ -70,9 +70,13 @@ def layout(cidr: str, azs: Sequence[str], public_azs: Sequence[str] = ()) -> Sub
     vpc = ipaddress.IPv4Network(cidr)
     private_prefix = vpc.prefixlen + BLOCK_BITS
     if private_prefix > SMALLEST_PRIVATE_PREFIX:
+        # The size to suggest is one that holds everything asked for, public subnets included.
+        smallest = SMALLEST_PRIVATE_PREFIX - BLOCK_BITS
+        if public_azs:
+            smallest = min(smallest, SMALLEST_SUBNET_PREFIX - 2 * BLOCK_BITS)
         raise LayoutError(
             f"{cidr} is too small for private subnets of at least /{SMALLEST_PRIVATE_PREFIX} "
-            f"(one of 8 slots each): use a /{SMALLEST_PRIVATE_PREFIX - BLOCK_BITS} or larger"
+            f"(one of 8 slots each): use a /{smallest} or larger"
         )
     blocks = list(vpc.subnets(new_prefix=private_prefix))
     private = {az: str(blocks[az_slot(az)]) for az in azs}

@@ -202,3 +202,75 @@ def test_heartbeat_missing_data_is_breaching_unless_the_spec_says_missing():
     assert heartbeat(Alarms.model_validate(on)).treat_missing_data == "breaching"
     tuned = Alarms.model_validate({**on, "scheduler_heartbeat": {"missing_data": "missing"}})
     assert heartbeat(tuned).treat_missing_data == "missing"
+
+
+# --- what the on-call reads, and values CloudWatch accepts -------------------------------------
+
+
+def test_descriptions_say_what_happened_for_how_long_and_what_to_do():
+    # Defaults: heartbeat 5 minutes; failures 1 in 60 minutes; import errors 10 minutes; queued
+    # tasks average >= 50 in 3 of 3 periods of 5 minutes; CPU and memory 85% for 3 x 5 minutes.
+    found = by_key(on())
+    assert {key: d.description for key, d in found.items()} == {
+        "scheduler-heartbeat": f"MWAA {ENV}: no scheduler heartbeat for 5 minutes; DAG runs are not being scheduled "
+        "(expected during environment updates and maintenance).",
+        "task-failures": f"MWAA {ENV}: 1 or more task instances failed within 60 minutes.",
+        "import-errors": f"MWAA {ENV}: DAG files have failed to import for 10 minutes; their DAGs are missing "
+        "(see the DAGProcessing log group).",
+        "queued-tasks": f"MWAA {ENV}: average queued tasks at or above 50 in 3 of 3 periods of 5 minutes; "
+        "workers cannot keep up (raise max workers or the environment class).",
+        "cpu-scheduler": f"MWAA {ENV}: Scheduler CPU above 85% for 15 minutes.",
+        "cpu-base-worker": f"MWAA {ENV}: BaseWorker CPU above 85% for 15 minutes.",
+        "memory-scheduler": f"MWAA {ENV}: Scheduler memory above 85% for 15 minutes.",
+        "memory-base-worker": f"MWAA {ENV}: BaseWorker memory above 85% for 15 minutes.",
+    }
+
+
+def test_utilization_window_is_periods_times_period():
+    d = by_key(on(memory={"period_minutes": 10, "evaluation_periods": 4}))["memory-scheduler"]
+    assert d.description.endswith("memory above 85% for 40 minutes.") and (d.period, d.evaluation_periods) == (600, 4)
+
+
+def test_every_alarm_treats_missing_data_as_cloudwatch_spells_it():
+    # PutMetricAlarm TreatMissingData: breaching | notBreaching | ignore | missing. Apart from the
+    # heartbeat, silence is normal: no import errors, no queued tasks, no failures, no extra workers.
+    for d in alarm_definitions(ENV, on(cpu={"clusters": ["Scheduler", "BaseWorker", "AdditionalWorker"]})):
+        assert d.treat_missing_data == ("breaching" if d.key == "scheduler-heartbeat" else "notBreaching"), d.key
+
+
+def test_topic_policy_whole():
+    prefix = alarm_arn_prefix(ENV, ACCOUNT, "us-east-1")
+    assert prefix == f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:{ENV}-"
+    policy = topic_policy(TOPIC, ACCOUNT, prefix)
+    assert policy["Version"] == "2012-10-17"
+    assert [s["Sid"] for s in policy["Statement"]] == ["CloudWatchAlarmsPublish", "DenyPublishWithoutTls"]
+
+
+def test_flow_logs_documents_whole():
+    assert flow_logs_trust_policy(ACCOUNT, "eu-west-1") == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "VpcFlowLogsAssume",
+                "Effect": "Allow",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc-flow-log/*"},
+                },
+            }
+        ],
+    }
+    assert flow_logs_role_policy(GROUP) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteFlowLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                "Resource": [GROUP, f"{GROUP}:log-stream:*"],
+            },
+            {"Sid": "FindLogGroup", "Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
+        ],
+    }
