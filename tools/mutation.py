@@ -51,8 +51,8 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "rollout.engine": ("mwaaform/rollout/engine.py", ("tests/rollout/test_engine.py",)),
 }
 
-# What a module's folder needs: the package under test, the tests, the pytest configuration.
-COPIED = ("mwaaform", "tests", "pyproject.toml")
+# What a module's folder needs: the packages, the example specs some tests plan, the tests, the pytest configuration.
+COPIED = ("mwaaform", "components", "policies", "environments", "tests", "pyproject.toml", "Pulumi.yaml")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 
 
@@ -73,6 +73,7 @@ def prepare(key: str) -> Path:
         "[mutmut]\n"
         "source_paths = mwaaform\n"
         f"only_mutate = {source}\n"
+        "also_copy =\n    components\n    policies\n    environments\n    Pulumi.yaml\n"
         "pytest_add_cli_args_test_selection =\n" + "".join(f"    {test}\n" for test in tests),
         encoding="utf-8",
     )
