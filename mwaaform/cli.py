@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ from mwaaform.spec.loader import LoadResult, UsageError, load
 
 DEFAULT_PATHS = ["environments"]
 EXIT_BUG = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that stopped
 REPORT_BUGS = "report it to the mwaaform maintainers with the command and the spec (README, 'Reporting a bug')"
 
 
@@ -29,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"mwaaform: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (`mwaaform docs | head`): not an error to report. Later writes
+        # (the interpreter's final flush) go nowhere; the exit code is the shell's for SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
         print(f"mwaaform: cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -100,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     pipeline = commands.add_parser("pipeline", help="write a CI workflow that runs the rollout's waves as jobs")
     pipeline.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
     pipeline.add_argument("--github-actions", action="store_true", required=True, help="a GitHub Actions workflow (the one CI supported)")
-    pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it; - for stdout")
+    pipeline.add_argument("--out", metavar="FILE", default=".github/workflows/mwaaform-rollout.yml", help="where to write it (default: %(default)s); - for stdout")
     pipeline.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
     pipeline.set_defaults(func=_pipeline)
 
@@ -117,16 +124,18 @@ def _positive(text: str) -> int:
 
 
 def _report(result: LoadResult) -> None:
+    """The diagnostics of the specs, then (every verb alike) how many errors stop it."""
     for diagnostic in result.diagnostics:
         print(diagnostic, file=sys.stderr)
+    if not result.ok:
+        count = len(result.errors)
+        print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
     result = load(args.paths)
     _report(result)
     if not result.ok:
-        count = len(result.errors)
-        print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
     names = ", ".join(f"{s.name} ({len(s.spec.environments)} env)" for s in result.stacks)
     print(f"valid: {names}")

@@ -50,7 +50,8 @@ def mwaa_prod_protected_validator(args: Any, report_violation: Report) -> None:
 
 # Versions CreateEnvironment accepts (botocore 1.44.8's MWAA service model, AirflowVersion; Amazon
 # MWAA User Guide, "Apache Airflow versions on Amazon MWAA":
-# https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html).
+# https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html). The pack runs without
+# mwaaform, so this copies mwaaform/data/airflow_versions.yaml; tests/policies/test_readme.py keeps them equal.
 SUPPORTED_AIRFLOW_VERSIONS = ["2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"]
 VERSION_CONFIG = {
     "supportedVersions": {

@@ -49,7 +49,7 @@ POLICIES: list[Rule] = [
          network.vpc_default_security_group_locked_validator),
     Rule("vpc-endpoints-only-no-internet", "VPCs reaching MWAA through endpoints have no internet gateway, NAT or default route.",
          "stack", network.vpc_endpoints_only_no_internet_validator),
-    Rule("prod-single-nat", "Prod VPCs have a NAT gateway per availability zone.", "stack", network.prod_single_nat_validator,
+    Rule("prod-single-nat", "Prod VPCs do not depend on a single NAT gateway (a NAT gateway in each AZ the environments use).", "stack", network.prod_single_nat_validator,
          "advisory", PROD_STAGES),
     # MWAA
     Rule("mwaa-logs-enabled", "All five MWAA log types are on.", "resource", mwaa.mwaa_logs_enabled_validator, "advisory"),

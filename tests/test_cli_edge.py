@@ -55,3 +55,23 @@ def test_former_crashes_are_spec_errors_at_their_line(capsys, write_spec, name):
     assert cli.main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"stack.yaml:{line}:" in err and "internal error" not in err and "Traceback" not in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    # `mwaaform schema | head -3`: the pipe closes before mwaaform writes; nothing on stderr.
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "mwaaform", "schema"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == cli.EXIT_BROKEN_PIPE == 141
+    assert err == ""
+
+
+@pytest.mark.parametrize("verb", [["validate"], ["plan"], ["cost"], ["pipeline", "--github-actions"], ["preflight"], ["rollout", "--dry-run"]])
+def test_every_verb_reports_an_invalid_spec_alike(capsys, write_spec, verb):
+    path = write_spec(MINIMAL.replace("stage: dev", "stage: dve"))
+    assert cli.main([*verb, str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 error" and "environments[0].stage" in err[0]

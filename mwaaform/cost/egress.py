@@ -5,7 +5,8 @@ and the advisor over a recorded plan. Each choice costs a fixed monthly amount p
 of traffic; the break-even traffic is where two such lines cross.
 
 - single_nat: one NAT gateway (and its public IPv4 address); all traffic pays NAT processing.
-- nat_per_az: a NAT gateway per AZ of the VPC.
+- nat_per_az: a NAT gateway in each of the two AZs the environments use (not one per listed AZ:
+  the network routes the other AZs' subnets through the first; ``components/network.py``).
 - endpoints_only: MWAA's interface endpoints (in the two subnets the environments use);
   traffic pays the endpoints' processing rate. The S3 gateway endpoint is free in every choice.
 Interface endpoints the DAGs asked for (``extra_endpoints``) exist in every choice, so they add
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mwaaform.cost.prices import PriceTable, load_prices
+from mwaaform.network.cidr import ENVIRONMENT_SUBNETS
 from mwaaform.network.endpoints import GATEWAY_CAPABLE, INTERFACE_SERVICES
 
 CHOICES: tuple[str, ...] = ("single_nat", "nat_per_az", "endpoints_only")
@@ -25,7 +27,7 @@ ENDPOINT_AZS = 2  # interface endpoints live in the two subnets the environments
 
 AVAILABILITY = {
     "single_nat": "one NAT gateway in one AZ: if that AZ fails, every environment loses its way out",
-    "nat_per_az": "a NAT gateway in each AZ: an AZ failure takes out only that AZ's path",
+    "nat_per_az": "a NAT gateway in each environment AZ: an AZ failure takes out only that AZ's path",
     "endpoints_only": "endpoints in both environment subnets: no single point of failure",
 }
 ISOLATION = {
@@ -97,7 +99,8 @@ def egress_options(
     endpoint_gb = prices.monthly(region, "interface_endpoint_data")
     extras = _mul(endpoint, extra_interface)
     options = []
-    for choice, gateways in (("single_nat", 1), ("nat_per_az", azs)):
+    # nat_per_az puts a gateway in each AZ the environments use, as the network does (nat_zones).
+    for choice, gateways in (("single_nat", 1), ("nat_per_az", min(azs, ENVIRONMENT_SUBNETS))):
         parts = [
             (f"NAT gateway hours ({gateways})", _mul(nat_hour, gateways)),
             (f"NAT data processed ({traffic_gb:g} GB)", _mul(nat_gb, traffic_gb)),

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mwaaform.iam.documents import VERSION, Document, execution_role_policy, key_policy, trust_policy
+from mwaaform.iam.documents import LOGS_KEY_ACTIONS, VERSION, Document, execution_role_policy, key_policy, trust_policy
 from mwaaform.naming import log_group_names
 from mwaaform.resolve import Resolved
 
 # The actions MWAA's execution role uses a customer-managed key with, through S3 and SQS only
 # (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html).
 ROLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
-# What CloudWatch Logs needs to encrypt and read a log group
-# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). AWS's
-# example also lists kms:Describe*, but DescribeKey carries no encryption context, so under the
-# condition below it could never be allowed: it is left out rather than written and not granted.
-LOGS_KEY_ACTIONS = ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
 
 
 def key_owner_statements(

@@ -113,6 +113,20 @@ def execution_role_policy(
     return {"Version": VERSION, "Statement": statements}
 
 
+# What CloudWatch Logs needs to encrypt and read a log group under a key
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html), given
+# only for log groups of this account and region through the encryption context key
+# kms:EncryptionContext:aws:logs:arn. That key is of type String in KMS's Service Authorization
+# Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html#awskeymanagementservice-policy-keys,
+# "kms:EncryptionContext:${EncryptionContextKey}"), so it is compared with a String operator;
+# the guide's examples use ArnLike/ArnEquals, which IAM also evaluates on an ARN-shaped string,
+# and StringLike with the same pattern matches the same values. AWS's example also lists
+# kms:Describe*, but DescribeKey carries no encryption context (the reference lists no such
+# condition for it), so under this condition it could never be allowed: it is left out rather
+# than written and not granted.
+LOGS_KEY_ACTIONS = ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+
+
 def key_policy(account_id: str, region: str, *, cloudwatch_alarm_prefix: str | None = None) -> Document:
     """Key policy of an environment's customer-managed key.
 
@@ -135,9 +149,10 @@ def key_policy(account_id: str, region: str, *, cloudwatch_alarm_prefix: str | N
             "Sid": "CloudWatchLogsUse",
             "Effect": "Allow",
             "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-            "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            "Action": LOGS_KEY_ACTIONS,
             "Resource": "*",
-            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}},
+            # The key is typed String in the Service Authorization Reference, so a String operator.
+            "Condition": {"StringLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}},
         },
     ]
     if cloudwatch_alarm_prefix:

@@ -72,11 +72,14 @@ ALLOWLIST: tuple[Allowance, ...] = (
 def lint(document: dict, *, allowlist: Sequence[Allowance] = ALLOWLIST, trust: bool = False) -> list[Finding]:
     """parliament's findings on ``document`` that neither the newer IAM database nor ``allowlist`` excuses.
 
-    ``trust``: the document is a role's trust policy. parliament reads every document as an
-    identity policy and stops at a statement without Resource, which IAM's grammar forbids in a
-    trust policy (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+    ``trust``: the document is a resource policy: a role's trust policy, or a key policy (where
+    ``Resource: "*"`` means the key itself, https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).
+    parliament reads every document as an identity policy and stops at a statement without
+    Resource, which IAM's grammar forbids in a trust policy
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
     So each trust statement is linted as if it applied to ``*`` (the role itself), parliament's
-    RESOURCE_STAR finding about that stand-in is dropped, and a missing Principal is reported.
+    RESOURCE_STAR finding about that stand-in (or the key) is dropped, and a missing Principal is
+    reported.
     """
     analyze_policy_string = _parliament()
     statements = document.get("Statement", [])

@@ -25,8 +25,18 @@ from mwaaform.spec.loader import UsageError
 WORKFLOW_PATH = ".github/workflows/mwaaform-rollout.yml"
 APPROVAL_ENVIRONMENT = "prod"
 # A stack's job holds an MWAA create or update, which runs for tens of minutes and may exceed an
-# hour; the bound only stops a job that hangs.
-TIMEOUT_MINUTES = 150
+# hour; `pulumi up` waits as long as the environments' `timeouts` say. A job stopped while Pulumi
+# waits leaves the stack with a pending operation, so the job outlasts the longest of those waits
+# by a margin for setup, preflight and preview, up to the 6 hours a job may run on a GitHub-hosted
+# runner (https://docs.github.com/en/actions/administering-github-actions/usage-limits-billing-and-administration).
+TIMEOUT_MARGIN_MINUTES = 30
+MAX_JOB_MINUTES = 360
+
+
+def timeout_minutes(wave: Wave) -> int:
+    """The job's bound: it only stops a job that hangs, never one Pulumi is still waiting in."""
+    longest = max((t.longest_wait_minutes for t in wave.targets), default=0)
+    return min(longest + TIMEOUT_MARGIN_MINUTES, MAX_JOB_MINUTES)
 PYTHON_VERSION = "3.12"
 
 HEADER = """\
@@ -58,7 +68,7 @@ def workflow(waves: Sequence[Wave], *, parallel: int = 1) -> dict:
             job["environment"] = APPROVAL_ENVIRONMENT
         job.update({
             "runs-on": "ubuntu-latest",
-            "timeout-minutes": TIMEOUT_MINUTES,
+            "timeout-minutes": timeout_minutes(wave),
             "strategy": {"fail-fast": True, "max-parallel": parallel, "matrix": {"include": [_entry(t) for t in wave.targets]}},
             "env": {
                 "STACK": "${{ matrix.stack }}",
@@ -103,6 +113,12 @@ def _steps() -> list[dict]:
             # The virtualenv Pulumi.yaml names: the program runs in it, and mwaaform's CLI comes from it.
             "name": "Install mwaaform",
             "run": 'python -m venv venv\nvenv/bin/pip install -r requirements.txt\necho "$PWD/venv/bin" >> "$GITHUB_PATH"\n',
+        },
+        {
+            # The pack runs in its own virtualenv (PulumiPolicy.yaml's `virtualenv: venv`, git-ignored):
+            # without it `--policy-pack policies` stops the preview (policies/README.md).
+            "name": "Install the policy pack",
+            "run": "python -m venv policies/venv\npolicies/venv/bin/pip install -r policies/requirements.txt\n",
         },
         {"name": "Install the Pulumi CLI", "uses": "pulumi/actions@v7"},
         {

@@ -5,7 +5,8 @@ Public API (the change review and ``mwaaform plan`` use it):
 ``review(plan, config=None, rules=POLICIES) -> list[Finding]``
     Every finding of every enabled rule over ``plan`` (a :class:`~mwaaform.plan.engine.Plan`),
     sorted with mandatory first. A :class:`Finding` has ``rule`` (the policy's name), ``level``
-    (``"mandatory"``, ``"advisory"`` or ``"remediate"``, after ``config``'s overrides; or
+    (``"mandatory"`` or ``"advisory"``, after ``config``'s overrides, a ``"remediate"`` override
+    reported as mandatory as the Pulumi CLI does; or
     ``"skipped"`` when the rule could not run because it read a value unknown during a preview,
     which the Pulumi CLI reports as "can't run policy ... during preview"), ``urn`` (the resource
     concerned) and ``message``. ``config`` is a :class:`policies.config.PackConfig` (see
@@ -38,7 +39,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from mwaaform.plan.engine import UNKNOWN, Plan, RecordedResource
+from mwaaform.plan.engine import STACK_TYPE, UNKNOWN, Plan, RecordedResource
 from policies.config import ConfigError, PackConfig, load
 from policies.rules import POLICIES, Rule
 
@@ -145,6 +146,12 @@ def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] =
         level = config.level(rule)
         if level == "disabled":
             continue
+        if level == "remediate":
+            # These rules validate and have nothing to remediate: pulumi-policy's analyzer reports
+            # their violations at "remediate" as mandatory (AnalyzeStack: "Stack policies cannot be
+            # remediated, so treat the level as mandatory"; Analyze "downgrades" it likewise), and
+            # `pulumi up` refuses. The offline review must fail the same way.
+            level = "mandatory"
         rule_config = config.config(rule)
 
         def run(args: Any, default_urn: str, rule: Rule = rule, level: str = level) -> None:
@@ -169,7 +176,7 @@ def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] =
                 )
                 run(args, resource.urn)
         else:
-            root = next((r.urn for r in plan.resources if r.type == "pulumi:pulumi:Stack"), "")
+            root = next((r.urn for r in plan.of_type(STACK_TYPE)), "")
             run(StackValidationArgs(list(stack.resources.values()), rule_config), root)
     order = {"mandatory": 0, "remediate": 1, "advisory": 2, SKIPPED: 3}
     return sorted(findings, key=lambda f: (order.get(f.level, 4), f.rule, f.urn, f.message))

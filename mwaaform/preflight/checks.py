@@ -326,6 +326,53 @@ def buckets(aws: Clients, facts: Facts) -> Check:
     return _pass(name, "; ".join(notes) or "no buckets")
 
 
+# The four settings of an S3 public access block; MWAA requires every one on the DAG bucket
+# (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-s3-bucket.html).
+PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+
+
+def brought_buckets(aws: Clients, facts: Facts) -> Check:
+    """A bucket the spec brings (`bucket.name`) exists in the stack's region, is versioned and
+    blocks all public access: what MWAA checks of a DAG bucket, and mwaaform cannot set on it."""
+    name = "brought DAG buckets"
+    if not facts.brought_buckets:
+        return _skip(name, "the stack brings no bucket")
+    problems, notes = [], []
+    for bucket in facts.brought_buckets:
+        try:
+            # us-east-1 answers no LocationConstraint (S3 GetBucketLocation).
+            region = aws.s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
+        except ClientError as exc:
+            if _code(exc) in ("404", "NoSuchBucket", "NotFound"):
+                problems.append(f"{bucket} does not exist")
+                continue
+            raise
+        if region != facts.region:
+            problems.append(f"{bucket} is in {region}, not {facts.region}")
+            continue
+        wrong = []
+        if aws.s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
+            wrong.append("not versioned")
+        try:
+            block = aws.s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+        except ClientError as exc:
+            if _code(exc) != "NoSuchPublicAccessBlockConfiguration":
+                raise
+            block = {}
+        off = [flag for flag in PUBLIC_ACCESS_FLAGS if not block.get(flag)]
+        if off:
+            wrong.append(f"public access not blocked ({', '.join(off)} off)")
+        if wrong:
+            problems.append(f"{bucket}: {'; '.join(wrong)}")
+        else:
+            notes.append(f"{bucket} is versioned and blocks public access")
+    if problems:
+        return _fail(name, "; ".join(problems),
+                     "MWAA needs the brought bucket in the stack's region, versioned, with all public access blocked: "
+                     "ask its owner (README, Bringing your own), or fix bucket.name")
+    return _pass(name, "; ".join(notes))
+
+
 def _bucket_tags(aws: Clients, bucket: str) -> dict[str, str]:
     try:
         return {t["Key"]: t["Value"] for t in aws.s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
@@ -378,5 +425,6 @@ def environment_names(aws: Clients, facts: Facts) -> Check:
 
 
 CHECKS: tuple[Callable[[Clients, Facts], Check], ...] = (
-    vpc, subnets, private, egress, security_groups, security_group_rules, network_acls, buckets, keys, environment_names,
+    vpc, subnets, private, egress, security_groups, security_group_rules, network_acls, buckets, brought_buckets, keys,
+    environment_names,
 )

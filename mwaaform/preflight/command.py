@@ -101,8 +101,9 @@ def run_checks(facts: Facts, base=None) -> list[Check]:
         except (ClientError, BotoCoreError) as exc:
             label = check.__name__.replace("_", " ")
             checks.append(Check(label, "fail", f"could not check: {exc}",
-                                "the deploy role needs read access: ec2:Describe*, s3:ListBucket and s3:GetBucketTagging, "
-                                "kms:DescribeKey, airflow:ListEnvironments and airflow:GetEnvironment"))
+                                "the deploy role needs read access: ec2:Describe*, s3:ListBucket and s3:GetBucketTagging "
+                                "(and of a brought bucket s3:GetBucketLocation, s3:GetBucketVersioning and "
+                                "s3:GetBucketPublicAccessBlock), kms:DescribeKey, airflow:ListEnvironments and airflow:GetEnvironment"))
     return checks
 
 

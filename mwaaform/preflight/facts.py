@@ -50,7 +50,8 @@ class Facts:
     # Each environment's groups, planned ones included: its members talk to each other through them.
     environment_security_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     planned_rules: tuple[PlannedRule, ...] = ()
-    buckets: tuple[str, ...] = ()
+    buckets: tuple[str, ...] = ()  # the DAG buckets the stack creates
+    brought_buckets: tuple[str, ...] = ()  # DAG buckets the spec brings (`bucket.name`)
     referenced_keys: tuple[str, ...] = ()  # KMS key ARNs used but not created by the stack
     environments: tuple[str, ...] = ()
 
@@ -90,6 +91,8 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
     declared = {s.id: s.availability_zone for s in existing.private_subnets} if existing else {}
     created_keys = {r.outputs.get("arn") for r in plan.of_type(KMS_KEY)}
     referenced_keys = sorted({k for e in environments if isinstance(k := e.inputs.get("kmsKey"), str) and k not in created_keys})
+    created_buckets = sorted(b for r in plan.of_type(BUCKET) if isinstance(b := r.inputs.get("bucket"), str))
+    sources = {a.removeprefix("arn:aws:s3:::") for e in environments if isinstance(a := e.inputs.get("sourceBucketArn"), str)}
 
     return Facts(
         stack=plan.stack,
@@ -102,7 +105,8 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
         existing_security_groups=tuple(g for g in env_groups if g not in planned_groups) if existing else (),
         environment_security_groups=groups_of,
         planned_rules=tuple(_planned_rules(plan)),
-        buckets=tuple(sorted(b for r in plan.of_type(BUCKET) if isinstance(b := r.inputs.get("bucket"), str))),
+        buckets=tuple(created_buckets),
+        brought_buckets=tuple(sorted(sources - set(created_buckets))),
         referenced_keys=tuple(referenced_keys),
         environments=tuple(sorted(n for e in environments if isinstance(n := e.inputs.get("name"), str))),
     )

@@ -1,4 +1,5 @@
-"""What a change does to permissions, alarms and policy findings, between two recorded plans."""
+"""What a change does to permissions, alarms, policy findings and the monthly cost estimate,
+between two recorded plans."""
 
 from __future__ import annotations
 
@@ -52,11 +53,34 @@ class Findings:
 
 
 @dataclass(frozen=True)
+class CostDelta:
+    """The monthly estimate (``mwaaform cost``) of each side; None where the stack does not exist.
+
+    ``environments`` lists (name, before, after) for each environment whose estimate changed;
+    ``unknown`` names line items without a price on either side (left out of the figures).
+    """
+
+    base: float | None = None
+    head: float | None = None
+    environments: tuple[tuple[str, float | None, float | None], ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def change(self) -> float:
+        return round((self.head or 0.0) - (self.base or 0.0), 2)
+
+    @property
+    def changed(self) -> bool:
+        return self.base != self.head or bool(self.environments)
+
+
+@dataclass(frozen=True)
 class Deltas:
     roles: tuple[RoleDelta, ...] = ()
     alarms_added: tuple[str, ...] = ()
     alarms_removed: tuple[str, ...] = ()
     findings: Findings = field(default_factory=Findings)
+    cost: CostDelta = field(default_factory=CostDelta)
 
 
 def _listed(value: Any) -> list[str]:
@@ -117,6 +141,29 @@ def findings(plan: Plan | None, review: Callable[[Plan], list]) -> set[Finding]:
     return {Finding(v.level, v.policy, v.urn.rsplit("::", 1)[-1] or "stack", v.message) for v in review(plan)}
 
 
+def cost_delta(base: Plan | None, head: Plan | None) -> CostDelta:
+    """Both sides priced by the estimate ``mwaaform cost`` prints (a function of each plan)."""
+    from mwaaform.cost import estimate_plan
+
+    before, after = (estimate_plan(p) if p is not None else None for p in (base, head))
+
+    def monthly(estimate: Any, env: str | None = None) -> float | None:
+        if estimate is None:
+            return None
+        if env is None:
+            return round(estimate.monthly, 2)
+        found = estimate.environments.get(env)
+        return None if found is None else round(found.monthly, 2)
+
+    names = sorted({*(before.environments if before else ()), *(after.environments if after else ())})
+    return CostDelta(
+        base=monthly(before),
+        head=monthly(after),
+        environments=tuple((n, monthly(before, n), monthly(after, n)) for n in names if monthly(before, n) != monthly(after, n)),
+        unknown=tuple(sorted({*(before.unknown if before else ()), *(after.unknown if after else ())})),
+    )
+
+
 def compare(base: Plan | None, head: Plan | None, review: Callable[[Plan], list]) -> Deltas:
     old_alarms, new_alarms = alarms(base), alarms(head)
     old_findings, new_findings = findings(base, review), findings(head, review)
@@ -130,4 +177,5 @@ def compare(base: Plan | None, head: Plan | None, review: Callable[[Plan], list]
             fixed=tuple(sorted(old_findings - new_findings, key=order)),
             unchanged=tuple(sorted(new_findings & old_findings, key=order)),
         ),
+        cost=cost_delta(base, head),
     )

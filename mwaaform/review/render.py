@@ -29,6 +29,15 @@ def _code(value: Any) -> str:
     return f"`{text}`"
 
 
+def _money(value: float | None) -> str:
+    """A monthly figure; none where the stack or environment does not exist on that side."""
+    return "none" if value is None else f"${value:,.2f}"
+
+
+def _signed(value: float) -> str:
+    return f"+${value:,.2f}" if value > 0 else f"−${-value:,.2f}" if value < 0 else "±$0.00"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mwaaform.review", "templates"),
@@ -38,7 +47,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - Markdown and text, escaped by the md/code filters
     )
-    env.filters.update(md=_md, code=_code, shown=lambda p, limit=100: PropertyChange.shown(p, limit))
+    env.filters.update(md=_md, code=_code, money=_money, signed=_signed, shown=lambda p, limit=100: PropertyChange.shown(p, limit))
     env.globals.update(symbols=SYMBOLS)
     return env
 
@@ -97,7 +106,20 @@ def _stack(stack: StackReview) -> dict[str, Any]:
         ],
         "alarms": {"added": list(stack.deltas.alarms_added), "removed": list(stack.deltas.alarms_removed)},
         "policyFindings": {k: [f.__dict__ for f in getattr(findings, k)] for k in ("new", "fixed", "unchanged")},
+        "cost": _cost(stack),
         "diagram": stack.diagram,
+    }
+
+
+def _cost(stack: StackReview) -> dict[str, Any]:
+    cost = stack.deltas.cost
+    return {
+        "currency": "USD",
+        "base": cost.base,
+        "head": cost.head,
+        "change": cost.change,
+        "environments": {name: {"base": old, "head": new} for name, old, new in cost.environments},
+        "unknown": list(cost.unknown),
     }
 
 

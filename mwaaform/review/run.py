@@ -1,7 +1,7 @@
 """``mwaaform review``: plan the specs as they are at a git ref and as they are now, and compare.
 
 Everything after planning is a function of the two recorded plans of each stack: the resource diff
-(:mod:`.diff`), the permissions, alarms and policy findings (:mod:`.deltas`), and the diagram
+(:mod:`.diff`), the permissions, alarms, policy findings and cost estimate (:mod:`.deltas`), and the diagram
 (:mod:`.diagram`). Without a ref, every stack is reviewed as new.
 """
 

@@ -32,10 +32,14 @@ class Target:
     stage: str
     wave: int
     deploy_role_arn: str | None = None
+    # The longest an update may wait for one MWAA operation: the largest of its environments'
+    # `timeouts` (create, update, delete), in minutes.
+    longest_wait_minutes: int = 180
 
     @classmethod
     def of(cls, stack: LoadedStack) -> Target:
         spec = stack.spec
+        waits = [_minutes(t) for env in spec.environments for t in (env.timeouts.create, env.timeouts.update, env.timeouts.delete)]
         return cls(
             name=stack.name,
             spec_path=_relative(stack.path),
@@ -44,7 +48,13 @@ class Target:
             stage=spec.stage,
             wave=spec.rollout.wave,
             deploy_role_arn=spec.account.deploy_role_arn,
+            longest_wait_minutes=max(waits, default=0),
         )
+
+
+def _minutes(duration: str) -> int:
+    """A spec timeout (`90m`, `3h`) in minutes."""
+    return int(duration[:-1]) * (60 if duration.endswith("h") else 1)
 
 
 def _relative(path: Path) -> str:

@@ -149,8 +149,8 @@ class ManagedNetwork(SpecModel):
     )
     egress: Literal["single_nat", "nat_per_az", "endpoints_only", "auto"] = Field(
         default="single_nat",
-        description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway per AZ "
-        "(no single point of failure), or VPC endpoints only with no internet path at all. `auto` picks the "
+        description="How environments reach AWS and the internet: one NAT gateway, a NAT gateway in each "
+        "of the two AZs the environments use (no single point of failure), or VPC endpoints only with no internet path at all. `auto` picks the "
         "cheapest of them that `network.auto_egress` allows, and the plan says which and why (`mwaaform cost` compares them).",
     )
     extra_endpoints: Annotated[list[EndpointName], AfterValidator(_unique_items("extra_endpoints"))] = Field(
@@ -428,13 +428,13 @@ class Environment(SpecModel):
         "`mwaaform plan` prints the trust and permission policies it must carry.",
     )
     dag_path: Annotated[str, StringConstraints(pattern=r"^[\w.\-/]+$")] = Field(
-        default="dags", description="Folder of the DAG bucket where DAGs are uploaded."
+        default="dags", description="Folder of the DAG bucket that holds the DAGs (MWAA's `DagS3Path`); mwaaform uploads no DAGs: your deployment of them does."
     )
     requirements: LocalPath | None = Field(
-        default=None, description="Local requirements.txt, relative to the spec file; uploaded and pinned by object version."
+        default=None, description="Local requirements.txt, relative to the spec file; uploaded to the bucket mwaaform creates and pinned by object version (with `bucket.name`, name the object in `bucket.requirements` instead)."
     )
-    plugins: LocalPath | None = Field(default=None, description="Local plugins.zip, relative to the spec file.")
-    startup_script: LocalPath | None = Field(default=None, description="Local startup shell script, relative to the spec file.")
+    plugins: LocalPath | None = Field(default=None, description="Local plugins.zip, relative to the spec file; uploaded and pinned like `requirements` (with `bucket.name`: `bucket.plugins`).")
+    startup_script: LocalPath | None = Field(default=None, description="Local startup shell script, relative to the spec file; uploaded and pinned like `requirements` (with `bucket.name`: `bucket.startup_script`).")
     airflow_configuration_options: dict[ConfigKey, ConfigValue] = Field(
         default_factory=dict, description="Apache Airflow configuration overrides, `section.key: value`."
     )

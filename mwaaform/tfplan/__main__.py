@@ -6,8 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from mwaaform.plan.engine import run_program
-from mwaaform.program import build_stack
+from mwaaform.plan.run import plan_stack
 from mwaaform.spec.loader import UsageError, load
 from mwaaform.tfplan import to_terraform_plan
 
@@ -28,8 +27,7 @@ def main(argv: list[str]) -> int:
         return 1
     out.mkdir(parents=True, exist_ok=True)
     for stack in result.stacks:
-        spec = stack.spec
-        plan = run_program(lambda stack=stack: build_stack(stack), stack=stack.name, account_id=spec.account.id, region=spec.account.region)
+        plan = plan_stack(stack, policies=False).plan  # the plan `mwaaform plan` shows
         path = out / f"{stack.name}.tfplan.json"
         path.write_text(json.dumps(to_terraform_plan(plan.resources), indent=1, sort_keys=True))
         print(path)

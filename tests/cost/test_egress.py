@@ -93,3 +93,15 @@ def test_auto_without_prices_picks_the_most_isolated_allowed_choice():
     options = egress_options("eu-central-1", azs=2, traffic_gb=50)
     decision = choose_egress(options, ["single_nat", "nat_per_az"], "internal", ["restricted"])
     assert decision.choice == "nat_per_az" and "prices unknown" in decision.reason
+
+
+def test_nat_per_az_is_priced_with_the_gateways_the_network_builds():
+    # Three AZs, but nat_per_az builds gateways only in the two the environments use (the third
+    # routes through the first): the advisor and `egress: auto` must price two, not three.
+    from components.network import nat_zones
+
+    azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    gateways = len(nat_zones("nat_per_az", azs))
+    assert gateways == 2
+    option = _by_choice(egress_options("us-east-1", azs=len(azs), traffic_gb=0))["nat_per_az"]
+    assert option.fixed == pytest.approx(gateways * (0.045 + 0.005) * HOURS)  # $73.00

@@ -169,9 +169,12 @@ def test_key_policy_lets_the_account_administer_and_cloudwatch_logs_use_it_for_t
                 "Sid": "CloudWatchLogsUse",
                 "Effect": "Allow",
                 "Principal": {"Service": f"logs.{REGION}.amazonaws.com"},
-                "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                # No kms:DescribeKey: it carries no encryption context, so under the condition it
+                # could never be granted.
+                "Action": ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
                 "Resource": "*",
-                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:*"}},
+                # A String operator: kms:EncryptionContext:* keys are typed String (parliament checks it).
+                "Condition": {"StringLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:*"}},
             },
         ],
     }

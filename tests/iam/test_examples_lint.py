@@ -1,46 +1,39 @@
 """Proof: every IAM document the example stacks compile to passes an independent linter.
 
 parliament (not mwaaform's own checks) reads each policy of the offline plans: base execution
-policies, grants, trust policies, flow-log roles. Its only accepted findings are the commented
-allowlist in mwaaform/iam/lint.py, which covers what AWS writes in its own documented policy.
+policies, grants, trust policies, flow-log roles, the key policies of the keys mwaaform creates
+and the statements the owner of a brought key must add. Its only accepted findings are the
+commented allowlist in mwaaform/iam/lint.py, which covers what AWS writes in its own documented
+policy. Trust and key policies are resource policies: linted in trust mode (their Resource, if
+any, is the role or key itself, so parliament's RESOURCE_STAR is dropped for them).
 """
 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from mwaaform.iam.lint import lint
-from mwaaform.plan.engine import run_program
-from mwaaform.program import build_stack
 from mwaaform.spec.loader import load
+from tests.conftest import ROOT, plan_example
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT_INPUTS = {
     "aws:iam/policy:Policy": "policy",
     "aws:iam/rolePolicy:RolePolicy": "policy",
     "aws:iam/role:Role": "assumeRolePolicy",
+    "aws:kms/key:Key": "policy",
 }
+# Documents that are resource policies (a Principal, and Resource "*" meaning the role or key).
+RESOURCE_POLICIES = (":Role:", ":Key:")
 
 
 def compiled_documents() -> dict[str, dict]:
-    previous = os.getcwd()
-    os.chdir(ROOT)  # file assets are relative to the project root
-    try:
-        return _compiled_documents()
-    finally:
-        os.chdir(previous)
-
-
-def _compiled_documents() -> dict[str, dict]:
     result = load([ROOT / "environments"])
     assert result.ok
     documents = {}
     for stack in result.stacks:
-        plan = run_program(lambda stack=stack: build_stack(stack), stack=stack.name, account_id=stack.spec.account.id, region=stack.spec.account.region)
+        plan = plan_example(stack)
         for resource in plan.resources:
             key = DOCUMENT_INPUTS.get(resource.type)
             if key:
@@ -73,6 +66,7 @@ DOCUMENTS = compiled_documents()
 def test_every_kind_of_document_is_covered():
     names = list(DOCUMENTS)
     assert any(n.endswith(":key-policy") for n in names)  # the partner stack brings its key
+    assert any(":Key:" in n for n in names)  # the keys mwaaform creates (environments, flow logs)
     assert any(n.endswith("-base") for n in names) and any(n.endswith("-grants") or "-grants-" in n for n in names)
     assert any(":Role:" in n for n in names) and any(":RolePolicy:" in n for n in names)
 
@@ -93,5 +87,6 @@ def test_trust_mode_still_finds_problems():
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_document_lints_clean(name):
-    findings = lint(DOCUMENTS[name], trust=":Role:" in name or name.endswith((":key-policy", ":trust-policy")))
+    resource_policy = any(kind in name for kind in RESOURCE_POLICIES) or name.endswith((":key-policy", ":trust-policy"))
+    findings = lint(DOCUMENTS[name], trust=resource_policy)
     assert findings == [], "\n".join(map(str, findings))

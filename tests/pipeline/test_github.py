@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mwaaform.pipeline.github import render, workflow
+from mwaaform.pipeline.github import MAX_JOB_MINUTES, render, workflow
 from mwaaform.rollout.waves import Target, plan_waves
 from mwaaform.spec.loader import UsageError, load
+from tests.actionlint import actionlint
 from tests.conftest import MINIMAL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,16 +27,10 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mwaaform", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def actionlint() -> str:
-    found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
-    assert found, "actionlint is in the test extra (pip install -e '.[test]')"
-    return found
-
-
 def test_generated_workflow_passes_actionlint(tmp_path):
     done = cli("pipeline", "--github-actions", "environments/", "--parallel", "2", "--out", str(tmp_path / "rollout.yml"))
     assert done.returncode == 0, done.stderr
-    lint = subprocess.run([actionlint(), "-no-color", str(tmp_path / "rollout.yml")], capture_output=True, text=True, timeout=60)
+    lint = actionlint(tmp_path / "rollout.yml")
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
@@ -44,7 +38,7 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path):
     # The check above can fail: a job needing a job that does not exist is an actionlint error.
     text = render(examples_waves()).replace("needs: wave-dev", "needs: wave-nope")
     (tmp_path / "broken.yml").write_text(text)
-    lint = subprocess.run([actionlint(), "-no-color", str(tmp_path / "broken.yml")], capture_output=True, text=True, timeout=60)
+    lint = actionlint(tmp_path / "broken.yml")
     assert lint.returncode == 1 and "wave-nope" in lint.stdout
 
 
@@ -105,3 +99,32 @@ def test_a_stack_without_a_deploy_role_is_refused(write_spec):
     stack = load([write_spec(MINIMAL)]).stacks[0]
     with pytest.raises(UsageError, match="stack stack has no account.deploy_role_arn"):
         workflow(plan_waves([Target.of(stack)]))
+
+
+def _job_timeouts(waves) -> list[int]:
+    return [job["timeout-minutes"] for job in workflow(waves)["jobs"].values()]
+
+
+def test_a_job_outlasts_the_longest_wait_of_pulumi_up(write_spec):
+    # Stopping a job while `pulumi up` still waits for MWAA leaves the stack with a pending
+    # operation: the bound is the environments' longest timeout (3h by default) plus a margin.
+    assert _job_timeouts(examples_waves()) == [210, 210, 210]
+    role = MINIMAL.replace('  region: us-east-1\n', '  region: us-east-1\n  deploy_role_arn: arn:aws:iam::111122223333:role/deploy\n')
+    slow = load([write_spec(role + "    timeouts: {create: 5h}\n")]).stacks[0]
+    assert _job_timeouts(plan_waves([Target.of(slow)])) == [330]
+    # Never above what a GitHub-hosted runner allows a job.
+    slower = load([write_spec(role + "    timeouts: {update: 9h}\n", name="slower.yaml")]).stacks[0]
+    assert _job_timeouts(plan_waves([Target.of(slower)])) == [MAX_JOB_MINUTES] == [360]
+
+
+def test_the_policy_packs_virtualenv_exists_before_the_preview(monkeypatch):
+    # A fresh checkout has no policies/venv (git-ignored), and the Pulumi CLI refuses a Python pack
+    # whose PulumiPolicy.yaml names a virtualenv that does not exist.
+    monkeypatch.chdir(ROOT)
+    pack = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())
+    venv = f"policies/{pack['runtime']['options']['virtualenv']}"
+    for job in yaml.safe_load(render(examples_waves()))["jobs"].values():
+        runs = [s.get("run", "") for s in job["steps"]]
+        install = next(i for i, r in enumerate(runs) if f"python -m venv {venv}\n" in r)
+        assert f"{venv}/bin/pip install -r policies/requirements.txt" in runs[install]
+        assert install < next(i for i, r in enumerate(runs) if "--policy-pack policies" in r)

@@ -227,3 +227,13 @@ def test_required_tags_are_configurable(example_plans):
     assert findings(plan, "required-tags") == []  # Owner, CostCenter, DataClassification from the provider's default tags
     found = findings(plan, "required-tags", parse({"required-tags": {"requiredTags": ["Compliance", "Team"]}}))
     assert found and all(f.message.endswith("has no Team tag") for f in found)
+
+
+@pytest.mark.parametrize("rule", ["mwaa-stage-sizing", "prod-single-nat"])  # a resource rule, a stack rule
+def test_a_rule_raised_to_remediate_fails_like_mandatory(example_plans, rule):
+    # The rules validate and remediate nothing: pulumi-policy reports their violations at
+    # "remediate" as mandatory and `pulumi up` refuses, so the offline review says the same.
+    stack, violate, _ = CASES[rule]
+    plan = violate(example_plans[stack, False])
+    assert {f.level for f in findings(plan, rule)} == {"advisory"}
+    assert {f.level for f in findings(plan, rule, parse({rule: "remediate"}))} == {"mandatory"}

@@ -309,3 +309,34 @@ def test_a_stack_that_cannot_be_planned_fails_its_preflight_without_a_traceback(
     [report] = command.preflight([stack])
     assert [(c.name, c.status) for c in report.checks] == [("plan", "fail")]
     assert "cannot plan the stack: files/requirements.txt" in report.checks[0].detail
+
+
+def test_brought_buckets_must_exist_in_the_region_versioned_and_closed(aws, facts, moto_server):
+    # What MWAA checks of a DAG bucket and mwaaform cannot set on one it does not own.
+    assert checks.brought_buckets(aws, facts).status == "skip"
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="brought-good")
+    s3.put_bucket_versioning(Bucket="brought-good", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_public_access_block(Bucket="brought-good", PublicAccessBlockConfiguration={flag: True for flag in checks.PUBLIC_ACCESS_FLAGS})
+    good = checks.brought_buckets(aws, dataclasses.replace(facts, brought_buckets=("brought-good",)))
+    assert (good.status, good.detail) == ("pass", "brought-good is versioned and blocks public access")
+    s3.create_bucket(Bucket="brought-open")
+    s3.create_bucket(Bucket="brought-elsewhere", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    bad = checks.brought_buckets(aws, dataclasses.replace(facts, brought_buckets=("brought-elsewhere", "brought-missing", "brought-open")))
+    assert bad.status == "fail" and bad.detail.split("; ", 2) == [
+        f"brought-elsewhere is in eu-west-1, not {REGION}",
+        "brought-missing does not exist",
+        "brought-open: not versioned; public access not blocked "
+        "(BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets off)",
+    ]
+
+
+def test_a_brought_bucket_is_told_from_a_created_one_by_the_plan():
+    # partner-eu brings its bucket (bucket.name): nothing to create, everything to check.
+    from tests.conftest import ROOT
+
+    partner, dev = load([ROOT / "environments" / "partner-eu.yaml", ROOT / "environments" / "dev-analytics.yaml"]).stacks
+    brings = facts_of(partner)
+    assert brings.buckets == () and brings.brought_buckets == ("partner-integrations-airflow-eu-central-1",)
+    creates = facts_of(dev)  # its own bucket: checked as a name to take, not as one to use
+    assert creates.brought_buckets == () and len(creates.buckets) == 1

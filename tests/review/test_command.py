@@ -143,3 +143,18 @@ def test_a_spec_invalid_at_the_base_fails_the_review_instead_of_showing_a_new_st
     assert code == 1
     assert "stack sample: its spec is invalid at HEAD (environments/sample.yaml:" in out and "unknown key 'no_such_field'" in out
     assert "to create" not in out
+
+
+def test_a_bigger_class_shows_its_monthly_cost_in_text_comment_and_json(repo, capsys):
+    # mw1.small $0.49 to mw1.medium $0.74 an hour in us-east-1, 730 hours: +$182.50 a month.
+    spec = repo / "environments" / "sample.yaml"
+    spec.write_text(spec.read_text() + "    environment_class: mw1.medium\n")
+    code, out, _ = review(capsys, "--base", "HEAD")
+    assert code == 0
+    (line,) = [x for x in out.splitlines() if "Monthly cost estimate" in x]
+    assert line.endswith("(+$182.50)")
+    _, comment, _ = review(capsys, "--base", "HEAD", "--format", "markdown")
+    assert "| cost a month |" in comment and "(+$182.50) |" in comment
+    _, document, _ = review(capsys, "--base", "HEAD", "--json")
+    (stack,) = json.loads(document)["stacks"]
+    assert stack["cost"]["change"] == 182.5 and stack["cost"]["head"] - stack["cost"]["base"] == pytest.approx(182.5)

@@ -8,7 +8,7 @@ import pytest
 
 from mwaaform.plan.model import Plan
 from mwaaform.plan.run import plan_stack
-from mwaaform.review.deltas import Finding, Permission, compare
+from mwaaform.review.deltas import Finding, Permission, compare, cost_delta
 from mwaaform.spec.loader import load_file
 from tests.conftest import MINIMAL
 
@@ -84,3 +84,23 @@ def test_findings_are_new_fixed_or_unchanged():
     assert findings.new == (Finding("mandatory", "public", "c", "public"),)
     assert findings.fixed == (Finding("mandatory", "tls", "b", "no TLS"),)
     assert findings.unchanged == (Finding("advisory", "tags", "b", "missing tag"),)
+
+
+def test_a_bigger_class_shows_what_it_adds_to_the_monthly_estimate(plan):
+    # mw1.small $0.49 and mw1.medium $0.74 an hour in us-east-1
+    # (https://aws.amazon.com/managed-workflows-for-apache-airflow/pricing/), 730 hours a month.
+    base, head = plan(MINIMAL), plan(MINIMAL + "    environment_class: mw1.medium\n")
+    cost = compare(base, head, no_findings).cost
+    assert cost.change == round((0.74 - 0.49) * 730, 2) == 182.5
+    assert cost.changed and cost.unknown == ()
+    ((env, before, after),) = cost.environments
+    assert env == "sample-dev" and (before, after) == (cost.base, cost.head)  # one environment: all of it
+    assert compare(base, base, no_findings).cost.changed is False
+
+
+def test_a_new_stack_costs_from_nothing_and_a_deleted_one_to_nothing(plan):
+    stack = plan(MINIMAL)
+    new, gone = cost_delta(None, stack), cost_delta(stack, None)
+    assert new.base is None and new.head > 0 and new.change == new.head
+    assert gone.head is None and gone.change == -gone.base
+    assert new.environments == (("sample-dev", None, new.head),)

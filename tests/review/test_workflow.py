@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from mwaaform.review.render import MARKER
+from tests.actionlint import actionlint
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / "docs" / "ci" / "mwaaform-review.yml"
-
-
-def actionlint(path: Path) -> subprocess.CompletedProcess:
-    binary = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
-    assert binary, "actionlint is not installed (the test extra installs it)"
-    return subprocess.run([binary, "-no-color", str(path)], capture_output=True, text=True, timeout=60)
 
 
 def test_the_workflow_passes_actionlint():

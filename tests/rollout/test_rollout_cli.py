@@ -55,3 +55,30 @@ def test_rollout_finds_the_pulumi_project_above_the_working_folder(tmp_path):
     assert project_root(ROOT / "environments" / "files") == ROOT
     with pytest.raises(UsageError, match="no Pulumi.yaml in"):
         project_root(tmp_path)
+
+
+def test_without_the_policy_packs_virtualenv_one_line_with_the_commands(tmp_path, monkeypatch, capsys):
+    # The pack's virtualenv is git-ignored: in a fresh clone every preview would fail, so the
+    # rollout stops before the first one and says how to make it.
+    import shutil
+
+    from mwaaform.rollout import automation
+    from tests.conftest import MINIMAL
+
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "policies").mkdir()
+    shutil.copy(ROOT / "policies" / "PulumiPolicy.yaml", tmp_path / "policies")
+    (tmp_path / "stack.yaml").write_text(MINIMAL)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(automation, "require_cli", lambda: None)
+    assert main(["rollout", "stack.yaml", "--no-preflight"]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "mwaaform: the policy pack's virtualenv policies/venv does not exist, and the Pulumi CLI cannot run the pack "
+        "without it: cd policies && python3 -m venv venv && venv/bin/pip install -r requirements.txt"
+    ]
+    # With the virtualenv there, nothing is said about it.
+    from mwaaform.rollout.command import missing_pack_virtualenv
+
+    (tmp_path / "policies" / "venv" / "bin").mkdir(parents=True)
+    (tmp_path / "policies" / "venv" / "bin" / "python").write_text("")
+    assert missing_pack_virtualenv(tmp_path) is None
