@@ -79,9 +79,9 @@ class _Side:
         return self.invalid | set(self.failures)
 
 
-def _plan_all(paths: Sequence[str], allow_empty: bool = False) -> _Side:
+def _plan_all(paths: Sequence[str], allow_empty: bool = False, jobs: int | None = 1, cache=None) -> _Side:
     """Plan every stack under ``paths``; ``allow_empty``: folders without specs are no stacks."""
-    from mwaaform.plan.run import _user_errors, plan_stack
+    from mwaaform.plan.run import plan_all
 
     side = _Side()
     try:
@@ -93,29 +93,31 @@ def _plan_all(paths: Sequence[str], allow_empty: bool = False) -> _Side:
     result = load(paths)
     side.diagnostics = result.diagnostics
     side.invalid = {p.stem for p in spec_files(paths)} - {s.name for s in result.stacks}
-    for stack in result.stacks:
-        try:
-            side.plans[stack.name] = plan_stack(stack, policies=False).plan
-        except _user_errors() as exc:
-            side.failures[stack.name] = f"cannot plan stack {stack.name} ({stack.path}): {exc}"
+    for stack, (plan, failure) in zip(result.stacks, plan_all(result.stacks, jobs, cache), strict=True):
+        if plan is None:
+            side.failures[stack.name] = failure
+        else:
+            side.plans[stack.name] = plan
     return side
 
 
-def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequence[str] = ()) -> tuple[Review, list[Diagnostic]]:
+def review_paths(
+    paths: Sequence[str], base_ref: str | None, allow_replace: Sequence[str] = (), jobs: int | None = 1, cache=None
+) -> tuple[Review, list[Diagnostic]]:
     """Review the specs under ``paths`` against ``base_ref``; the diagnostics of the current specs."""
     from mwaaform.plan.review import review as policy_review  # the one call into the policy review
     from mwaaform.review import gitref
 
     review = Review(base_ref, acknowledged=sorted(set(allow_replace)))
     if base_ref is None:
-        head, base = _plan_all(paths), _Side()
+        head, base = _plan_all(paths, jobs=jobs, cache=cache), _Side()
     else:
         root = gitref.repository_root()
         relative = gitref.repository_paths(paths, root)
         with gitref.working_folder(root):
-            head = _plan_all(relative, allow_empty=True)
+            head = _plan_all(relative, allow_empty=True, jobs=jobs, cache=cache)
         with gitref.checkout(base_ref, relative, root) as (folder, existing), gitref.working_folder(folder):
-            base = _plan_all(existing) if existing else _Side()
+            base = _plan_all(existing, jobs=jobs, cache=cache) if existing else _Side()
         review.errors += [f"at {base_ref}: {failure}" for failure in base.failures.values()]
         review.errors += [
             f"stack {name}: its spec is invalid at {base_ref} ({_first_error(base.diagnostics, name)}), so what the change does cannot be told"
