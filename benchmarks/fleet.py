@@ -2,13 +2,17 @@
 
 Stack ``i`` cycles through the three egress modes, both key kinds, with or without data grants and
 with or without alarms, so that every mix appears in a fleet of 100; every stack has its own
-account and CIDR. The specs are plain YAML (no files to upload), written into ``DIR``.
+account and CIDR. The specs are plain YAML (no files to upload), written into ``DIR`` with the
+examples' stage defaults (``environments/_defaults.yaml``).
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
+
+DEFAULTS = Path(__file__).resolve().parents[1] / "environments" / "_defaults.yaml"
 
 EGRESS = ("single_nat", "nat_per_az", "endpoints_only")
 KEYS = ("aws_owned", "customer_managed")
@@ -63,6 +67,7 @@ def spec(i: int, workers_max: int = 3) -> str:
 
 def write_fleet(folder: Path, count: int = 100) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEFAULTS, folder / "_defaults.yaml")
     paths = []
     for i in range(count):
         path = folder / f"fleet-{i:03d}.yaml"
