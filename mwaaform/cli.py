@@ -11,8 +11,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mwaaform.spec.loader import LoadResult, UsageError, load
+if TYPE_CHECKING:
+    from mwaaform.spec.loader import LoadResult
 
 DEFAULT_PATHS = ["environments"]
 EXIT_BUG = 3
@@ -24,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv  # accepted anywhere on the line: before or after the verb
     args = parser.parse_args([arg for arg in argv if arg != "--debug"])
+    # Imported once the line is parsed: `--help` and usage errors need none of the spec models.
+    from mwaaform.spec.loader import UsageError
+
     try:
         return args.func(args)
     except UsageError as exc:
@@ -140,6 +145,12 @@ def _positive(text: str) -> int:
 def _report(result: LoadResult) -> None:
     for diagnostic in result.diagnostics:
         print(diagnostic, file=sys.stderr)
+
+
+def load(paths: Sequence[str]) -> LoadResult:
+    from mwaaform.spec.loader import load as load_specs
+
+    return load_specs(paths)
 
 
 def _validate(args: argparse.Namespace) -> int:
