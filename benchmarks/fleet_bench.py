@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         (fleet / "fleet-000.yaml").write_text(spec(0, workers_max=5))  # the one-line change under review
         review = row("review --base HEAD, 1 spec changed", [*env_cmd, "review", str(fleet), "--base", "HEAD", *parallel], 2 * count)
         cold = row("review --base HEAD, --no-cache", [*env_cmd, "review", str(fleet), "--base", "HEAD", *parallel, "--no-cache"], 2 * count)
+    print("  examples in-process against their floor", file=sys.stderr)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.examples", str(max(args.runs, 3))], cwd=ROOT, capture_output=True, text=True, check=True)
+    examples = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     for r in rows:
         if r.resources:
             r.floor_ratio = r.seconds / (floor.seconds * r.resources / count)
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "rows": [asdict(r) for r in rows],
+        "examples_in_process": examples,
         "review_over_one_stack_plan": review.seconds / single.seconds,
         "review_no_cache_over_one_stack_plan": cold.seconds / single.seconds,
     }
@@ -137,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         ms = f"{r.ms_per_resource:.2f}" if r.ms_per_resource else "-"
         ratio = f"{r.floor_ratio:.2f}" if r.floor_ratio else "-"
         print(f"{r.job:<42} {r.seconds:8.2f} {ms:>7} {r.peak_mb:8.0f} {ratio:>8}")
+    for e in examples:
+        print(f"example {e['stack']:<20} in-process plan {1000 * e['plan_s']:7.1f} ms, floor {1000 * e['floor_s']:7.1f} ms "
+              f"({e['resources']} resources): {e['ratio']:.2f}x floor")
     print(f"review --base over planning its one stack: {result['review_over_one_stack_plan']:.1f}x "
           f"(without the cache {result['review_no_cache_over_one_stack_plan']:.1f}x)")
     print(f"JSON: {args.out}")
