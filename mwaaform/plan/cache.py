@@ -79,26 +79,43 @@ def key(stack: LoadedStack) -> str:
 
 
 class PlanCache:
+    """Recorded plans, and the policy pack's default review of each (what ``review`` compares)."""
+
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or default_folder()
 
-    def _path(self, digest: str) -> Path:
-        return self.folder / "plans" / digest[:2] / f"{digest}.pickle"
+    def _path(self, digest: str, kind: str = "plan") -> Path:
+        return self.folder / "plans" / digest[:2] / f"{digest}.{kind}.pickle"
 
     def get(self, stack: LoadedStack) -> Plan | None:
-        try:
-            with open(self._path(key(stack)), "rb") as handle:
-                plan = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None
+        plan = self._read(self._path(key(stack)))
         return plan if isinstance(plan, Plan) else None
 
     def put(self, stack: LoadedStack, plan: Plan) -> None:
-        path = self._path(key(stack))
+        self._write(self._path(key(stack)), plan)
+
+    def get_findings(self, stack: LoadedStack) -> list | None:
+        """The default review of the stack's plan (the pack's source is part of the key)."""
+        findings = self._read(self._path(key(stack), "findings"))
+        return findings if isinstance(findings, list) else None
+
+    def put_findings(self, stack: LoadedStack, findings: list) -> None:
+        self._write(self._path(key(stack), "findings"), findings)
+
+    @staticmethod
+    def _read(path: Path) -> object:
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+
+    @staticmethod
+    def _write(path: Path, value: object) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
-                pickle.dump(plan, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, path)
         except OSError:
             pass  # a cache that cannot be written is only slower

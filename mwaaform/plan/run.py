@@ -144,6 +144,28 @@ def plan_all(
     return [(p.plan if p else None, failure) for p, failure in run_all(_plan_task, tasks, jobs)]
 
 
+def plan_and_review_all(
+    stacks: Sequence[LoadedStack], jobs: int | None = 1, cache: PlanCache | None = None
+) -> list[tuple[Plan | None, list[Finding], str | None]]:
+    """As :func:`plan_all`, with the policy pack's default review of each plan, made in the
+    workers too (and taken from the cache when the stack did not change)."""
+    from mwaaform.plan.parallel import run_all
+
+    return run_all(_plan_and_review_task, [_Task(s, cache=cache) for s in stacks], jobs)
+
+
+def _plan_and_review_task(task: _Task) -> tuple[Plan | None, list[Finding], str | None]:
+    findings = task.cache.get_findings(task.stack) if task.cache is not None else None
+    stack_plan, failure = _plan_task(task)
+    if stack_plan is None:
+        return None, [], failure
+    if findings is None:
+        findings = review(stack_plan.plan)
+        if task.cache is not None:
+            task.cache.put_findings(task.stack, findings)
+    return stack_plan.plan, findings, None
+
+
 def _policy_config(path: str | None) -> PackConfig | None:
     from mwaaform.plan.review import ConfigError, load_config
 

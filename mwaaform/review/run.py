@@ -73,6 +73,7 @@ class _Side:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)  # stack -> why it could not be planned
     invalid: set[str] = field(default_factory=set)  # stacks whose spec file is invalid
+    findings: dict[int, list] = field(default_factory=dict)  # id(plan) -> its policy review, made by the workers
 
     @property
     def unplanned(self) -> set[str]:
@@ -81,7 +82,7 @@ class _Side:
 
 def _plan_all(paths: Sequence[str], allow_empty: bool = False, jobs: int | None = 1, cache=None) -> _Side:
     """Plan every stack under ``paths``; ``allow_empty``: folders without specs are no stacks."""
-    from mwaaform.plan.run import plan_all
+    from mwaaform.plan.run import plan_and_review_all
 
     side = _Side()
     try:
@@ -93,11 +94,12 @@ def _plan_all(paths: Sequence[str], allow_empty: bool = False, jobs: int | None 
     result = load(paths)
     side.diagnostics = result.diagnostics
     side.invalid = {p.stem for p in spec_files(paths)} - {s.name for s in result.stacks}
-    for stack, (plan, failure) in zip(result.stacks, plan_all(result.stacks, jobs, cache), strict=True):
+    for stack, (plan, findings, failure) in zip(result.stacks, plan_and_review_all(result.stacks, jobs, cache), strict=True):
         if plan is None:
             side.failures[stack.name] = failure
         else:
             side.plans[stack.name] = plan
+            side.findings[id(plan)] = findings
     return side
 
 
@@ -127,6 +129,7 @@ def review_paths(
     review.errors += [f"stack {name}: its spec is invalid (see above), so it is not reviewed" for name in sorted(head.invalid)]
     names = set(allow_replace)
     matched: set[str] = set()
+    reviewed = {**base.findings, **head.findings}  # the workers' policy review of each plan
     for stack in sorted((base.plans.keys() | head.plans.keys()) - head.unplanned - base.unplanned):
         old, new = base.plans.get(stack), head.plans.get(stack)
         diff = diff_plans(stack, old, new)
@@ -134,7 +137,7 @@ def review_paths(
         diff = StackDiff(diff.stack, diff.base_exists, diff.head_exists, changes)
         for c in diff.destructive:
             matched |= names & {c.name, c.old_name, c.physical, c.old_physical, *c.environments}
-        deltas = compare(old, new, policy_review)
+        deltas = compare(old, new, lambda plan: reviewed[id(plan)] if id(plan) in reviewed else policy_review(plan))
         review.stacks.append(StackReview(stack, diff, deltas, diagram(new or old, diff)))  # type: ignore[arg-type]
     review.notes += [f"--allow-replace {name}: no destructive change matches it" for name in sorted(names - matched)]
     return review, head.diagnostics
