@@ -55,14 +55,19 @@ def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int | None = None)
     """
     jobs = default_jobs() if jobs is None else jobs
     jobs = min(jobs, len(items))
-    warm_up()
     if jobs <= 1:
+        warm_up()
         return [work(item) for item in items]
+    # The first item is the rest of the warm-up: the first plan in a process loads what the
+    # imports leave lazy (pulumi_aws's resource modules, the runtime's), about a second that
+    # every forked worker would otherwise pay again.
+    first = work(items[0])
+    warm_up()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    # One stack per task: stacks differ a lot in size, so a worker takes the next one when free.
-    with context.Pool(jobs, initializer=_worker_init) as pool:
-        return list(pool.imap(_Call(work), items, chunksize=1))
+    # One item per task: stacks differ a lot in size, so a worker takes the next one when free.
+    with context.Pool(min(jobs, len(items) - 1), initializer=_worker_init) as pool:
+        return [first, *pool.imap(_Call(work), items[1:], chunksize=1)]
 
 
 class _Call:
