@@ -72,7 +72,9 @@ checkov: $(STAMP) checkov-tool
 		$$(for f in build/tfplan/*.json; do printf -- '-f %s ' "$$f"; done) || true
 	$(BIN)/python -m pytest -q tests/test_checkov.py
 
+# The fleet benchmark (docs/benchmarks.md; BENCH_ARGS, e.g. "--stacks 20 --runs 1", for a quick look), then per-stack figures.
 bench: $(STAMP)
+	$(BIN)/python -m benchmarks.fleet_bench $(BENCH_ARGS)
 	$(BIN)/python benchmarks/plan.py
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python -m benchmarks.review

@@ -12,8 +12,10 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mwaaform.spec.loader import LoadResult, UsageError, load
+if TYPE_CHECKING:
+    from mwaaform.spec.loader import LoadResult
 
 DEFAULT_PATHS = ["environments"]
 EXIT_BUG = 3
@@ -26,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv  # accepted anywhere on the line: before or after the verb
     args = parser.parse_args([arg for arg in argv if arg != "--debug"])
+    # Imported once the line is parsed: `--help` and usage errors need none of the spec models.
+    from mwaaform.spec.loader import UsageError
+
     try:
         return args.func(args)
     except UsageError as exc:
@@ -67,11 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--policy-config", metavar="FILE", help="policy pack configuration, in the format of `pulumi preview --policy-pack-config`"
     )
+    plan.add_argument(
+        "--first-preview",
+        action="store_true",
+        help="also review the stack's first preview (outputs unknown) and list the rules `pulumi preview` would skip there; plans twice",
+    )
+    _jobs_option(plan)
     plan.set_defaults(func=_plan)
 
     cost = commands.add_parser("cost", help="monthly cost estimate per stack from its offline plan, and NAT versus endpoints")
     cost.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
     cost.add_argument("--json", action="store_true", help="print the estimates as JSON")
+    _jobs_option(cost)
     cost.set_defaults(func=_cost)
 
     review = commands.add_parser("review", help="what a change does to what is deployed: diff against a git ref, verdict, PR comment")
@@ -87,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="text (default), json, or markdown (a PR comment)")
     review.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
     review.add_argument("--out", metavar="FILE", help="also write the output to FILE")
+    _jobs_option(review)
     review.set_defaults(func=_review)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a spec file")
@@ -117,6 +130,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", "-j", type=_positive, default=None, metavar="N", help="plan stacks in N worker processes (default: every CPU); same output"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="plan every stack again: neither read nor write the plan cache")
+
+
+def _cache(args: argparse.Namespace):
+    from mwaaform.plan.cache import PlanCache
+
+    return None if args.no_cache else PlanCache()
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
@@ -130,6 +156,12 @@ def _report(result: LoadResult) -> None:
     if not result.ok:
         count = len(result.errors)
         print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
+
+
+def load(paths: Sequence[str]) -> LoadResult:
+    from mwaaform.spec.loader import load as load_specs
+
+    return load_specs(paths)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -150,7 +182,14 @@ def _plan(args: argparse.Namespace) -> int:
     from mwaaform.plan.run import plan_command  # imports pulumi: only for this verb
 
     return plan_command(
-        result.stacks, as_json=args.json, out_dir=args.out, policies=not args.no_policies, policy_config=args.policy_config
+        result.stacks,
+        as_json=args.json,
+        out_dir=args.out,
+        policies=not args.no_policies,
+        policy_config=args.policy_config,
+        first_preview=args.first_preview,
+        jobs=args.jobs,
+        cache=_cache(args),
     )
 
 
@@ -161,13 +200,13 @@ def _cost(args: argparse.Namespace) -> int:
         return 1
     from mwaaform.cost.command import cost_command  # plans the stacks: imports pulumi
 
-    return cost_command(result.stacks, as_json=args.json)
+    return cost_command(result.stacks, as_json=args.json, jobs=args.jobs, cache=_cache(args))
 
 
 def _review(args: argparse.Namespace) -> int:
     from mwaaform.review.command import review_command  # imports pulumi: only for this verb
 
-    return review_command(args.paths, base=args.base, allow_replace=args.allow_replace, fmt=args.format, out=args.out)
+    return review_command(args.paths, base=args.base, allow_replace=args.allow_replace, fmt=args.format, out=args.out, jobs=args.jobs, cache=_cache(args))
 
 
 def _schema(args: argparse.Namespace) -> int:

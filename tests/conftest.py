@@ -84,3 +84,11 @@ def example_stacks():
 def example_plans(example_stacks):
     """The recorded plan of every example stack, by name (planned once per session)."""
     return {name: plan_example(stack) for name, stack in example_stacks.items()}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plan_cache_dir(tmp_path_factory):
+    """The commands' plan cache in a folder of this test session, never the user's."""
+    import os
+
+    os.environ["MWAAFORM_CACHE_DIR"] = str(tmp_path_factory.mktemp("plan-cache"))

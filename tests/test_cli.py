@@ -79,7 +79,7 @@ def test_plan_failure_of_one_stack_is_a_message_not_a_traceback(monkeypatch, cap
     from mwaaform.plan import run as plan_run
     from mwaaform.spec.loader import load
 
-    def boom(stack, policies=True, policy_config=None):
+    def boom(stack, policies=True, policy_config=None, first_preview=False):
         raise pulumi.RunError("no spec for stack x")
 
     monkeypatch.setattr(plan_run, "plan_stack", boom)

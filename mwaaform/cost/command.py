@@ -11,15 +11,15 @@ from mwaaform.cost.prices import load_prices
 from mwaaform.cost.render import render_text
 
 
-def cost_command(stacks: Sequence, *, as_json: bool) -> int:
-    from mwaaform.plan.run import _user_errors, plan_stack
+def cost_command(stacks: Sequence, *, as_json: bool, jobs: int | None = 1, cache=None) -> int:
+    from mwaaform.plan.run import plan_all
 
     estimates, failures = [], []
-    for stack in stacks:
-        try:
-            estimates.append(estimate_plan(plan_stack(stack, policies=False).plan))
-        except _user_errors() as exc:
-            failures.append(f"mwaaform: cannot plan stack {stack.name} ({stack.path}): {exc}")
+    for plan, failure in plan_all(stacks, jobs, cache):
+        if plan is None:
+            failures.append(f"mwaaform: {failure}")
+        else:
+            estimates.append(estimate_plan(plan))
     if as_json:
         documents = [e.as_dict() for e in estimates]
         output = documents[0] if len(stacks) == 1 and documents else {"stacks": documents}

@@ -402,3 +402,19 @@ def _chunks(statement: dict, key: str) -> list[dict]:
         else:
             chunks[-1].append(value)
     return [{**statement, key: chunk} for chunk in chunks]
+
+
+# Validation (`mwaaform.spec.rules`: the size check, the endpoint check) and the program compile the
+# same environment's grants; each compile asks policy_sentry's database for every action of every
+# grant (tens of milliseconds). Compiled once per environment and process: the same access, name,
+# account and region give the same documents. Each caller gets its own copy to change.
+_compile_grants_uncached = compile_grants
+_compiled: dict[tuple[str, str, str, str], list[dict]] = {}
+
+
+@functools.wraps(_compile_grants_uncached)
+def compile_grants(access: Access, *, env: str, account_id: str, region: str) -> list[dict]:  # noqa: F811 - the memoized form
+    key = (access.model_dump_json(), env, account_id, region)
+    if key not in _compiled:
+        _compiled[key] = _compile_grants_uncached(access, env=env, account_id=account_id, region=region)
+    return copy.deepcopy(_compiled[key])

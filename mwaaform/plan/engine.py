@@ -10,6 +10,7 @@ Mock runtime API: https://www.pulumi.com/docs/iac/guides/testing/unit/
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
@@ -17,7 +18,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
+from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import massage, run_pulumi_func
 
 from mwaaform.plan.mock_state import StateFactory
@@ -79,7 +82,8 @@ def run_program(
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_unretrieved)
     try:
-        context.run(_run, program, project, stack, full_config, mocks, monitor, logger, loop, preview)
+        with _no_stack_capture():
+            context.run(_run, program, project, stack, full_config, mocks, monitor, logger, loop, preview)
     except BaseException as exc:
         if lookups and not isinstance(exc, CloudLookupError):
             raise CloudLookupError(lookups[0]) from exc
@@ -98,6 +102,26 @@ def run_program(
         diagnostics=handler.records,
         config=dict(sorted(full_config.items())),
     )
+
+
+@contextlib.contextmanager
+def _no_stack_capture():
+    """Skip the SDK's capture of the Python stack at each registration while the program runs.
+
+    The SDK walks the whole stack (and reads its source lines) twice per resource to send the
+    engine a source position and a stack trace; the mock monitor drops both and the plan records
+    neither, so offline that walk is pure cost (7 to 14 % of a plan). Outside ``run_program``,
+    as under ``pulumi up``, the SDK is left as it is.
+    """
+    original = getattr(pulumi_resource, "_get_stack_trace", None)
+    if original is None:  # a future SDK without it: nothing to skip
+        yield
+        return
+    pulumi_resource._get_stack_trace = source_pb2.StackTrace
+    try:
+        yield
+    finally:
+        pulumi_resource._get_stack_trace = original
 
 
 def _quiet_unretrieved(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

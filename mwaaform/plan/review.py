@@ -167,7 +167,9 @@ def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] =
             for resource in stack.policed:
                 args = ResourceValidationArgs(
                     resource.type,
-                    unknown_checking_proxy(stack.props[resource.urn]),
+                    # One proxy per resource for every rule (the rules only read it): building it
+                    # walks every input, and a plan has some 26 rules for each of its resources.
+                    stack.resources[resource.urn].props,
                     resource.urn,
                     resource.name,
                     _options(resource),

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mwaaform.plan.cache import PlanCache
 from mwaaform.plan.engine import Plan, run_program
 from mwaaform.plan.render import preview_json, render_tree
 from mwaaform.plan.review import SKIPPED, Finding, PackConfig, review
@@ -46,12 +47,21 @@ class StackPlan:
         return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
 
 
-def plan_stack(stack: LoadedStack, policies: bool = True, policy_config: PackConfig | None = None) -> StackPlan:
+def plan_stack(
+    stack: LoadedStack,
+    policies: bool = True,
+    policy_config: PackConfig | None = None,
+    first_preview: bool = False,
+    cache: PlanCache | None = None,
+) -> StackPlan:
     """The offline plan of one stack (the same program `pulumi up` runs).
 
-    The policy review judges the plan's values, as ``pulumi up`` does; it also runs the pack over
-    the stack's first preview (every output still unknown), so a rule the CLI would skip there
-    ("can't run policy ... during preview") shows up as ``skipped``.
+    The policy review judges the plan's values, as ``pulumi up`` does. With ``first_preview``, it
+    also runs the program a second time as the stack's first preview (every output still unknown)
+    and reviews that, so a rule the CLI would skip there ("can't run policy ... during preview")
+    shows up as ``skipped``; that pass doubles the time of the plan, so it is asked for
+    (``mwaaform plan --first-preview``), and the policy pack's own tests run it over every example.
+    With a ``cache``, the recorded plan is taken from it when the stack's inputs did not change.
     """
     from mwaaform.program import build_stack
 
@@ -65,11 +75,16 @@ def plan_stack(stack: LoadedStack, policies: bool = True, policy_config: PackCon
             preview=preview,
         )
 
-    plan = run(preview=False)
+    plan = cache.get(stack) if cache is not None else None
+    if plan is None:
+        plan = run(preview=False)
+        if cache is not None:
+            cache.put(stack, plan)
     if not policies:
         return StackPlan(stack, plan, [])
     findings = review(plan, policy_config) + _budget_review(plan, policy_config)
-    findings += [f for f in review(run(preview=True), policy_config) if f.level == SKIPPED]
+    if first_preview:
+        findings += [f for f in review(run(preview=True), policy_config) if f.level == SKIPPED]
     return StackPlan(stack, plan, findings)
 
 
@@ -98,6 +113,59 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (pulumi.RunError, GrantsTooLarge, CloudLookupError, FileNotFoundError)
 
 
+@dataclass(frozen=True)
+class _Task:
+    stack: LoadedStack
+    policies: bool = False
+    config: PackConfig | None = None
+    first_preview: bool = False
+    cache: PlanCache | None = None
+
+
+def _plan_task(task: _Task) -> tuple[StackPlan | None, str | None]:
+    """One stack's plan, or why it cannot be planned (a user's mistake); run in a worker."""
+    try:
+        options = {"first_preview": True} if task.first_preview else {}
+        if task.cache is not None:
+            options["cache"] = task.cache
+        return plan_stack(task.stack, task.policies, task.config, **options), None
+    except _user_errors() as exc:
+        return None, f"cannot plan stack {task.stack.name} ({task.stack.path}): {exc}"
+
+
+def plan_all(
+    stacks: Sequence[LoadedStack], jobs: int | None = 1, cache: PlanCache | None = None
+) -> list[tuple[Plan | None, str | None]]:
+    """The recorded plan of each stack (without the policy review), or why it could not be made,
+    in the order of ``stacks``; ``jobs`` worker processes (None: every CPU)."""
+    from mwaaform.plan.parallel import run_all
+
+    tasks = [_Task(s, cache=cache) for s in stacks]
+    return [(p.plan if p else None, failure) for p, failure in run_all(_plan_task, tasks, jobs)]
+
+
+def plan_and_review_all(
+    stacks: Sequence[LoadedStack], jobs: int | None = 1, cache: PlanCache | None = None
+) -> list[tuple[Plan | None, list[Finding], str | None]]:
+    """As :func:`plan_all`, with the policy pack's default review of each plan, made in the
+    workers too (and taken from the cache when the stack did not change)."""
+    from mwaaform.plan.parallel import run_all
+
+    return run_all(_plan_and_review_task, [_Task(s, cache=cache) for s in stacks], jobs)
+
+
+def _plan_and_review_task(task: _Task) -> tuple[Plan | None, list[Finding], str | None]:
+    findings = task.cache.get_findings(task.stack) if task.cache is not None else None
+    stack_plan, failure = _plan_task(task)
+    if stack_plan is None:
+        return None, [], failure
+    if findings is None:
+        findings = review(stack_plan.plan)
+        if task.cache is not None:
+            task.cache.put_findings(task.stack, findings)
+    return stack_plan.plan, findings, None
+
+
 def _policy_config(path: str | None) -> PackConfig | None:
     from mwaaform.plan.review import ConfigError, load_config
 
@@ -110,7 +178,15 @@ def _policy_config(path: str | None) -> PackConfig | None:
 
 
 def plan_command(
-    stacks: Sequence[LoadedStack], *, as_json: bool, out_dir: str | None, policies: bool, policy_config: str | None = None
+    stacks: Sequence[LoadedStack],
+    *,
+    as_json: bool,
+    out_dir: str | None,
+    policies: bool,
+    policy_config: str | None = None,
+    first_preview: bool = False,
+    jobs: int | None = 1,
+    cache: PlanCache | None = None,
 ) -> int:
     from mwaaform.plan.review import ConfigError
 
@@ -120,12 +196,15 @@ def plan_command(
         for problem in error.problems:
             print(f"mwaaform: {problem}", file=sys.stderr)
         return 2
+    from mwaaform.plan.parallel import run_all
+
     plans, failures = [], []
-    for stack in stacks:
-        try:
-            plans.append(plan_stack(stack, policies, config))
-        except _user_errors() as exc:
-            failures.append(f"mwaaform: cannot plan stack {stack.name} ({stack.path}): {exc}")
+    tasks = [_Task(stack, policies, config, first_preview, cache) for stack in stacks]
+    for stack_plan, failure in run_all(_plan_task, tasks, jobs):
+        if failure is None:
+            plans.append(stack_plan)
+        else:
+            failures.append(f"mwaaform: {failure}")
     if out_dir:
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,12 @@ from mwaaform.review import render
 from mwaaform.review.run import review_paths
 
 
-def review_command(paths: Sequence[str], *, base: str | None, allow_replace: Sequence[str], fmt: str, out: str | None) -> int:
+def review_command(
+    paths: Sequence[str], *, base: str | None, allow_replace: Sequence[str], fmt: str, out: str | None, jobs: int | None = 1, cache=None
+) -> int:
     """0 when the review passes, 1 when it fails (destructive changes not acknowledged, mandatory
     policy violations, specs that cannot be planned)."""
-    review, diagnostics = review_paths(paths, base, allow_replace)
+    review, diagnostics = review_paths(paths, base, allow_replace, jobs, cache)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     if fmt == "json":

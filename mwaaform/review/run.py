@@ -73,15 +73,16 @@ class _Side:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)  # stack -> why it could not be planned
     invalid: set[str] = field(default_factory=set)  # stacks whose spec file is invalid
+    findings: dict[int, list] = field(default_factory=dict)  # id(plan) -> its policy review, made by the workers
 
     @property
     def unplanned(self) -> set[str]:
         return self.invalid | set(self.failures)
 
 
-def _plan_all(paths: Sequence[str], allow_empty: bool = False) -> _Side:
+def _plan_all(paths: Sequence[str], allow_empty: bool = False, jobs: int | None = 1, cache=None) -> _Side:
     """Plan every stack under ``paths``; ``allow_empty``: folders without specs are no stacks."""
-    from mwaaform.plan.run import _user_errors, plan_stack
+    from mwaaform.plan.run import plan_and_review_all
 
     side = _Side()
     try:
@@ -93,29 +94,32 @@ def _plan_all(paths: Sequence[str], allow_empty: bool = False) -> _Side:
     result = load(paths)
     side.diagnostics = result.diagnostics
     side.invalid = {p.stem for p in spec_files(paths)} - {s.name for s in result.stacks}
-    for stack in result.stacks:
-        try:
-            side.plans[stack.name] = plan_stack(stack, policies=False).plan
-        except _user_errors() as exc:
-            side.failures[stack.name] = f"cannot plan stack {stack.name} ({stack.path}): {exc}"
+    for stack, (plan, findings, failure) in zip(result.stacks, plan_and_review_all(result.stacks, jobs, cache), strict=True):
+        if plan is None:
+            side.failures[stack.name] = failure
+        else:
+            side.plans[stack.name] = plan
+            side.findings[id(plan)] = findings
     return side
 
 
-def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequence[str] = ()) -> tuple[Review, list[Diagnostic]]:
+def review_paths(
+    paths: Sequence[str], base_ref: str | None, allow_replace: Sequence[str] = (), jobs: int | None = 1, cache=None
+) -> tuple[Review, list[Diagnostic]]:
     """Review the specs under ``paths`` against ``base_ref``; the diagnostics of the current specs."""
     from mwaaform.plan.review import review as policy_review  # the one call into the policy review
     from mwaaform.review import gitref
 
     review = Review(base_ref, acknowledged=sorted(set(allow_replace)))
     if base_ref is None:
-        head, base = _plan_all(paths), _Side()
+        head, base = _plan_all(paths, jobs=jobs, cache=cache), _Side()
     else:
         root = gitref.repository_root()
         relative = gitref.repository_paths(paths, root)
         with gitref.working_folder(root):
-            head = _plan_all(relative, allow_empty=True)
+            head = _plan_all(relative, allow_empty=True, jobs=jobs, cache=cache)
         with gitref.checkout(base_ref, relative, root) as (folder, existing), gitref.working_folder(folder):
-            base = _plan_all(existing) if existing else _Side()
+            base = _plan_all(existing, jobs=jobs, cache=cache) if existing else _Side()
         review.errors += [f"at {base_ref}: {failure}" for failure in base.failures.values()]
         review.errors += [
             f"stack {name}: its spec is invalid at {base_ref} ({_first_error(base.diagnostics, name)}), so what the change does cannot be told"
@@ -125,6 +129,7 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
     review.errors += [f"stack {name}: its spec is invalid (see above), so it is not reviewed" for name in sorted(head.invalid)]
     names = set(allow_replace)
     matched: set[str] = set()
+    reviewed = {**base.findings, **head.findings}  # the workers' policy review of each plan
     for stack in sorted((base.plans.keys() | head.plans.keys()) - head.unplanned - base.unplanned):
         old, new = base.plans.get(stack), head.plans.get(stack)
         diff = diff_plans(stack, old, new)
@@ -132,7 +137,7 @@ def review_paths(paths: Sequence[str], base_ref: str | None, allow_replace: Sequ
         diff = StackDiff(diff.stack, diff.base_exists, diff.head_exists, changes)
         for c in diff.destructive:
             matched |= names & {c.name, c.old_name, c.physical, c.old_physical, *c.environments}
-        deltas = compare(old, new, policy_review)
+        deltas = compare(old, new, lambda plan: reviewed[id(plan)] if id(plan) in reviewed else policy_review(plan))
         review.stacks.append(StackReview(stack, diff, deltas, diagram(new or old, diff)))  # type: ignore[arg-type]
     review.notes += [f"--allow-replace {name}: no destructive change matches it" for name in sorted(names - matched)]
     return review, head.diagnostics

@@ -39,3 +39,32 @@ def test_without_preview_every_value_is_known():
     plan = run_program(program)
     assert UNKNOWN not in json.dumps([r.inputs for r in plan.resources])
     assert plan.one("aws:sns/topicPolicy:TopicPolicy").inputs["arn"].startswith("arn:aws:sns:us-east-1:111122223333:alarms-")
+
+
+def test_plan_stack_reviews_the_first_preview_only_when_asked(monkeypatch):
+    from pathlib import Path
+
+    from mwaaform.plan import run as plan_run
+    from mwaaform.plan.review import SKIPPED, Finding
+    from mwaaform.spec.loader import load
+
+    (stack,) = load([Path(__file__).resolve().parents[2] / "environments" / "partner-eu.yaml"]).stacks
+    passes: list[bool] = []
+    real_run, real_review = plan_run.run_program, plan_run.review
+
+    def run_program(*args, **kwargs):
+        passes.append(kwargs["preview"])
+        return real_run(*args, **kwargs)
+
+    def review(plan, config=None):
+        # A rule that reads an id: skipped where the first preview leaves it unknown.
+        unknown = UNKNOWN in json.dumps([r.inputs for r in plan.resources])
+        return real_review(plan, config) + ([Finding(SKIPPED, "reads-an-id", "urn", "can't run during preview")] if unknown else [])
+
+    monkeypatch.setattr(plan_run, "run_program", run_program)
+    monkeypatch.setattr(plan_run, "review", review)
+    assert [f for f in plan_run.plan_stack(stack).violations if f.level == SKIPPED] == []
+    assert passes == [False]
+    skipped = [f for f in plan_run.plan_stack(stack, first_preview=True).violations if f.level == SKIPPED]
+    assert passes == [False, False, True]
+    assert [f.policy for f in skipped] == ["reads-an-id"]

@@ -1,0 +1,49 @@
+"""Each example stack planned in-process against its floor: `python -m benchmarks.examples [RUNS]`.
+
+In one warm process (imports done, heap frozen as ``mwaaform plan`` does before its workers),
+each stack of environments/ is planned (the program, without the policy review) and its recorded
+resources are registered again directly (benchmarks/floor.py), each ``RUNS`` times; prints one
+JSON object per stack: medians in seconds, the resource count and the ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_of(fn, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main(runs: int = 5) -> None:
+    os.chdir(ROOT)
+    from benchmarks.floor import run as floor
+    from mwaaform.plan.parallel import warm_up
+    from mwaaform.plan.render import preview_json
+    from mwaaform.plan.run import plan_stack
+    from mwaaform.spec.loader import load
+
+    stacks = load(["environments"]).stacks
+    warm_up()
+    for stack in stacks:
+        doc = preview_json(plan_stack(stack, policies=False).plan, stack.name)
+        floor([doc])  # the floor's first run imports what it needs
+        plan = median_of(lambda stack=stack: plan_stack(stack, policies=False), runs)
+        base = median_of(lambda doc=doc: floor([doc]), runs)
+        print(json.dumps({"stack": stack.name, "resources": len(doc["steps"]), "plan_s": plan, "floor_s": base, "ratio": plan / base}))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
