@@ -137,21 +137,27 @@ class _Stack:
         return self.providers.get((resource.provider or "").rsplit("::", 1)[0])
 
 
+def effective_level(rule: Rule, config: PackConfig | None = None) -> str:
+    """The level a rule's violations are reported at, after ``config``'s overrides.
+
+    These rules validate and have nothing to remediate: pulumi-policy's analyzer reports their
+    violations at "remediate" as mandatory (AnalyzeStack: "Stack policies cannot be remediated, so
+    treat the level as mandatory"; Analyze "downgrades" it likewise), and `pulumi up` refuses. The
+    offline review must fail the same way.
+    """
+    level = (config or PackConfig()).level(rule)
+    return "mandatory" if level == "remediate" else level
+
+
 def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] = POLICIES) -> list[Finding]:
     """Every finding of every enabled rule over ``plan``, sorted: mandatory first (see the module doc)."""
     config = config or PackConfig()
     stack = _Stack(plan)
     findings: list[Finding] = []
     for rule in rules:
-        level = config.level(rule)
+        level = effective_level(rule, config)
         if level == "disabled":
             continue
-        if level == "remediate":
-            # These rules validate and have nothing to remediate: pulumi-policy's analyzer reports
-            # their violations at "remediate" as mandatory (AnalyzeStack: "Stack policies cannot be
-            # remediated, so treat the level as mandatory"; Analyze "downgrades" it likewise), and
-            # `pulumi up` refuses. The offline review must fail the same way.
-            level = "mandatory"
         rule_config = config.config(rule)
 
         def run(args: Any, default_urn: str, rule: Rule = rule, level: str = level) -> None:

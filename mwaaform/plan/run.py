@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mwaaform.plan.cache import PlanCache
-from mwaaform.plan.engine import Plan, run_program
+from mwaaform.plan.engine import STACK_TYPE, Plan, run_program
 from mwaaform.plan.render import preview_json, render_tree
-from mwaaform.plan.review import SKIPPED, Finding, PackConfig, review
+from mwaaform.plan.review import SKIPPED, Finding, PackConfig, effective_level, review
 from mwaaform.plan.summary import summarize
 from mwaaform.spec.loader import LoadedStack
 
@@ -95,12 +95,11 @@ def _budget_review(plan: Plan, config: PackConfig | None) -> list[Finding]:
     from policies.budget import MWAA, NAME, over_budget
     from policies.rules import BY_NAME
 
-    rule = BY_NAME[NAME]
-    level = config.level(rule) if config is not None else rule.enforcement_level
+    level = effective_level(BY_NAME[NAME], config)
     if level == "disabled":
         return []
     urns = {r.inputs.get("name"): r.urn for r in plan.of_type(MWAA)}
-    stack_urn = next((r.urn for r in plan.resources if r.type == "pulumi:pulumi:Stack"), "")
+    stack_urn = next((r.urn for r in plan.of_type(STACK_TYPE)), "")
     return [Finding(level, NAME, urns.get(env, stack_urn) if env else stack_urn, message) for env, message in over_budget(estimate_plan(plan))]
 
 

@@ -56,3 +56,15 @@ def test_no_recorded_budgets_no_violation():
     args.resources = [r for r in args.resources if r.resource_type != "pulumi:pulumi:Stack"]
     budget_validator(args, lambda message, urn=None: reports.append(message))
     assert reports == []
+
+
+def test_budget_rule_at_remediate_fails_the_plan_as_pulumi_would():
+    """pulumi-policy reports a validating rule's violations at "remediate" as mandatory."""
+    from mwaaform.plan.review import PackConfig
+    from mwaaform.plan.run import _budget_review, plan_stack
+    from mwaaform.spec.loader import load
+
+    (stack,) = [s for s in load(["environments"]).stacks if s.name == "prod-data"]
+    plan = plan_stack(stack, policies=False).plan
+    found = _budget_review(plan, PackConfig(levels={"cost-within-budget": "remediate"}))
+    assert [f.level for f in found] == ["mandatory"] and "reporting-prod" in found[0].message
