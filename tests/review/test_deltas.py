@@ -172,3 +172,5 @@ def test_findings_name_the_resource_or_the_stack_and_list_mandatory_first():
     assert str(new[0]) == "[mandatory] z-tls: no TLS (a)"
     fixed = compare(plan, Plan("p", "t", [], {}), lambda p: found if p.stack == "s" else []).findings
     assert fixed.fixed == new and fixed.new == () and fixed.unchanged == ()
+    kept = compare(plan, plan, lambda p: found).findings
+    assert kept.unchanged == new and kept.new == () and kept.fixed == ()

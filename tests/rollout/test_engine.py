@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from mwaaform.rollout.engine import Outcome, StepResult, run_rollout
+from mwaaform.rollout.engine import Event, Outcome, StepResult, run_rollout
 from mwaaform.rollout.report import Progress, changes_text, summary_table
 from mwaaform.rollout.waves import Target, plan_waves
 
@@ -181,7 +181,7 @@ def test_a_preflight_that_cannot_run_stops_the_rollout():
 
 
 def ticking():
-    ticks = iter(range(1000))
+    ticks = iter(range(100, 1000))
     return lambda: float(next(ticks))
 
 
@@ -286,3 +286,24 @@ def test_one_at_a_time_by_default():
     runner = FakeRunner(delay=0.01)
     run_rollout(plan_waves([target(f"d{i}", "dev") for i in range(3)]), runner)
     assert runner.most_at_once == 1
+
+
+class Chatty(FakeRunner):
+    """A runner that reports its own progress (as the Automation API runner streams Pulumi's output)."""
+
+    def preview(self, t, events):
+        events(Event(t.name, "previewing", "refreshing"))
+        return super().preview(t, events)
+
+    def up(self, t, events):
+        events(Event(t.name, "updating", "3 of 5 resources"))
+        return super().up(t, events)
+
+
+def test_the_runners_own_progress_reaches_the_events():
+    seen, events = record()
+    run_rollout(plan_waves(FLEET[:1]), Chatty(), events=events)
+    assert seen == [
+        ("d1", "previewing", ""), ("d1", "previewing", "refreshing"),
+        ("d1", "updating", ""), ("d1", "updating", "3 of 5 resources"), ("d1", "updated", "+3"),
+    ]
