@@ -205,3 +205,27 @@ def test_without_prices_the_most_isolated_allowed_choice_and_the_rules_are_said(
 def test_extra_interface_count_leaves_out_gateways_and_mwaas_own():
     assert extra_interface_count(["s3", "dynamodb", "sqs", "logs", "glue", "secretsmanager"]) == 2
     assert extra_interface_count([]) == 0
+
+
+def test_a_region_priced_for_nat_but_not_for_endpoints():
+    from mwaaform.cost.prices import PriceTable
+
+    def price(amount, unit):
+        return {"unit": unit, "price": amount, "source": "test", "checked": "2026-11-27"}
+
+    table = PriceTable(730.0, {"xx-test-1": {"nat_gateway_hour": price(0.05, "hour"), "nat_gateway_data": price(0.05, "GB"),
+                                             "public_ipv4_hour": price(0.005, "hour")}}, {})
+    options = _by_choice(egress_options("xx-test-1", azs=2, traffic_gb=10, prices=table))
+    # One NAT: 0.05 x 730 + 0.005 x 730 = 40.15 fixed, plus 10 x 0.05; the endpoints' price is unknown.
+    assert options["single_nat"].fixed == pytest.approx(40.15)
+    assert options["single_nat"].monthly == pytest.approx(40.65)
+    assert options["endpoints_only"].monthly is None
+    decision = choose_egress(list(options.values()), ALL, "internal", [])
+    assert decision.choice == "single_nat" and decision.reason == "cheapest allowed at 10 GB/month: $40.65 (vs nat_per_az $80.80)"
+
+
+def test_a_pick_without_prices_is_still_an_auto_pick_with_the_options_considered():
+    options = egress_options("eu-central-1", azs=2, traffic_gb=50)
+    decision = choose_egress(options, ALL, "internal", [])
+    assert decision.auto is True and decision.considered == options
+    assert decision.as_dict()["auto"] is True
