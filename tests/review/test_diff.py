@@ -334,3 +334,59 @@ def test_a_change_that_adds_a_whole_block_names_the_replacing_property_inside_it
     ]
     added = diff_plans("s", plan(res(ENV, "e", {"name": "e"})), plan(res(ENV, "e", {"name": "e", "kmsKey": "arn:k"}))).changes[0]
     assert (added.op, added.forced_by) == ("replace", ("kmsKey",))
+
+
+def test_secret_summaries_list_several_keys_and_survive_a_map_turning_into_text():
+    def shown(old, new):
+        return PropertyChange("options", old, new, secret=True).shown()[1]
+
+    assert shown({"a": "1", "b": "2", "c": "3", "d": "4"}, {"c": "x", "d": "y"}) == "[secret] (removed a, b; changed c, d)"
+    assert shown({"a": "1"}, "now text") == "[secret] (changed)"
+    assert shown("was text", {"a": "1"}) == "[secret] (changed)"
+
+
+def test_a_changed_setting_inside_a_replacing_block_replaces_the_resource():
+    # Flow logs: destinationOptions is force-new as a whole (replacement.yaml); a change to one of its fields replaces.
+    flow = "aws:ec2/flowLog:FlowLog"
+    old = res(flow, "fl", {"destinationOptions": {"fileFormat": "plain-text", "perHourPartition": False}, "maxAggregationInterval": 600})
+    new = res(flow, "fl", {"destinationOptions": {"fileFormat": "parquet", "perHourPartition": False}})
+    (change,) = diff_plans("s", plan(old), plan(new)).changes
+    assert change.op == "replace" and change.forced_by == ("destinationOptions", "maxAggregationInterval")
+    # A removed input is shown as gone, not as null.
+    assert [(p.path, p.old, p.new, p.replaces) for p in change.changes] == [
+        ("destinationOptions.fileFormat", "plain-text", "parquet", True), ("maxAggregationInterval", 600, MISSING, True)
+    ]
+    assert change.changes[1].shown() == ("600", "(none)")
+
+
+def test_secrets_are_compared_whole_and_later_properties_still_show():
+    old = res(ENV, "e", {"name": "e", "airflowConfigurationOptions": {"a": "1"}, "kmsKey": "arn:old", "webserverAccessMode": "PRIVATE_ONLY"},
+              secret_inputs=["airflowConfigurationOptions", "kmsKey"])
+    new = res(ENV, "e", {"name": "e", "airflowConfigurationOptions": {"a": "2"}, "kmsKey": "arn:new", "webserverAccessMode": "PUBLIC_ONLY"},
+              secret_inputs=["airflowConfigurationOptions", "kmsKey"])
+    (change,) = diff_plans("s", plan(old), plan(new)).changes
+    assert [(p.path, p.secret, p.replaces) for p in change.changes] == [
+        ("airflowConfigurationOptions", True, False), ("kmsKey", True, True), ("webserverAccessMode", False, False)
+    ]
+    assert change.forced_by == ("kmsKey",) and change.what.startswith("MWAA environment and its metadata database")
+
+
+def test_a_resource_moved_between_nested_components_is_still_paired_by_its_type():
+    nested = f"mwaaform:env:Env$mwaaform:storage:Storage${BUCKET}"
+    diff = diff_plans("s", plan(res(BUCKET, "etl-dags", {"bucket": "a"}, qualified=nested)), plan(res(BUCKET, "etl-dags2", {"bucket": "a"})))
+    assert [(c.op, c.old_name, c.what) for c in diff.changes] == [
+        ("replace", "etl-dags", "S3 bucket (the DAGs, requirements, plugins and their version history)")
+    ]
+    back = diff_plans("s", plan(res(BUCKET, "etl-dags2", {"bucket": "a"})), plan(res(BUCKET, "etl-dags", {"bucket": "a"}, qualified=nested)))
+    assert [(c.op, c.old_name) for c in back.changes] == [("replace", "etl-dags2")]
+
+
+def test_one_deleted_resource_takes_the_place_of_one_new_resource_only():
+    diff = diff_plans("s", plan(res(BUCKET, "dags")), plan(res(BUCKET, "dags1"), res(BUCKET, "dags2")))
+    assert [(c.op, c.name, c.old_name) for c in diff.changes] == [("replace", "dags1", "dags"), ("create", "dags2", "")]
+
+
+def test_a_component_without_children_ends_the_owner_walk():
+    empty = res("mwaaform:alarms:Alarms", "alarms", custom=False)
+    env = res(ENV, "env", {"name": "etl"}, dependencies=[empty.urn])
+    assert environment_owners(plan(empty, env)) == {empty.urn: {"etl"}, env.urn: {"etl"}}
