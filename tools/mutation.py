@@ -43,7 +43,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "iam.grants": ("mwaaform/iam/grants.py", ("tests/iam/test_grants.py", "tests/iam/test_access_spec.py")),
     "spec.rules": ("mwaaform/spec/rules.py", ("tests/spec/test_rules.py",)),
     "alarms": ("mwaaform/alarms.py", ("tests/alarms/test_definitions.py",)),
-    # The pure modules of the packages after compiling (their kill ratios are not in docs/mutation.md yet).
+    # The pure modules of the packages after compiling.
     "cost.egress": ("mwaaform/cost/egress.py", ("tests/cost/test_egress.py", "tests/cost/test_auto_egress.py")),
     "review.diff": ("mwaaform/review/diff.py", ("tests/review/test_diff.py",)),
     "review.deltas": ("mwaaform/review/deltas.py", ("tests/review/test_deltas.py",)),

@@ -269,7 +269,8 @@ def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:
     gone = {o.urn for o, _ in paired} | {n.urn for _, n in paired}
     changes += [change("delete", r, None) for r in deleted if r.urn not in gone]
     changes += [change("create", None, r) for r in created if r.urn not in gone]
-    order = {urn: i for i, urn in enumerate([*after, *before])}
+    # The head plan's order, then the resources only the base plan has (a URN in both keeps its head position).
+    order = {urn: i for i, urn in enumerate([*after, *(u for u in before if u not in after)])}
     changes.sort(key=lambda c: order.get(c.urn, len(order)))
     return StackDiff(stack, base is not None, head is not None, tuple(changes))
 

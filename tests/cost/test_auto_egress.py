@@ -93,3 +93,15 @@ def test_usage_assumptions_are_checked(write_spec):
     stack, diagnostics = load_file(write_spec(text))
     assert stack is None
     assert any("environments[0].cost.extra_workers" in str(d) and "workers.max - workers.min (3 - 1)" in str(d) for d in diagnostics)
+
+
+def test_egress_written_in_the_spec_is_kept_as_written(write_spec):
+    decision = resolve_egress(_spec(write_spec, MINIMAL.replace("[us-east-1a, us-east-1b]", "[us-east-1a, us-east-1b]\n    egress: nat_per_az")))
+    assert decision.as_dict() == {"choice": "nat_per_az", "auto": False, "reason": "set in the spec"}
+
+
+def test_auto_prices_the_extra_interface_endpoints_into_every_choice(write_spec):
+    text = AUTO.replace("    egress: auto", "    egress: auto\n    extra_endpoints: [glue, secretsmanager, s3]")
+    decision = resolve_egress(_spec(write_spec, text))
+    # Two extra interface endpoints (s3 is a free gateway) in two AZs: 2 x 2 x 0.01 x 730 = 29.20 in each choice.
+    assert decision.reason == "cheapest allowed at 50 GB/month: $67.95 (vs nat_per_az $104.45, endpoints_only $161.10)"

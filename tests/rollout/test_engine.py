@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-from mwaaform.rollout.engine import StepResult, run_rollout
+import pytest
+
+from mwaaform.rollout.engine import Event, Outcome, StepResult, run_rollout
 from mwaaform.rollout.report import Progress, changes_text, summary_table
 from mwaaform.rollout.waves import Target, plan_waves
 
@@ -173,3 +175,135 @@ def test_a_preflight_that_cannot_run_stops_the_rollout():
     assert runner.calls == []
     assert [o.result for o in outcomes] == ["failed", "failed", "skipped", "skipped"]
     assert outcomes[0].message == "preflight: could not run: ConnectionError: no route to sts"
+
+
+# --- What a user reads: every event and every outcome field, with a clock that ticks one second a call.
+
+
+def ticking():
+    ticks = iter(range(100, 1000))
+    return lambda: float(next(ticks))
+
+
+def record():
+    seen = []
+    return seen, lambda event: seen.append((event.stack, event.status, event.detail))
+
+
+def test_outcomes_carry_the_wave_changes_duration_and_log():
+    seen, events = record()
+    outcomes = run_rollout(plan_waves(FLEET[:2] + FLEET[3:]), FakeRunner(), events=events, clock=ticking())
+    assert outcomes == [
+        Outcome(FLEET[0], "dev", "updated", {"create": 3, "same": 2}, 1.0, "build/rollout/d1.log", ""),
+        Outcome(FLEET[1], "dev", "updated", {"create": 3, "same": 2}, 1.0, "build/rollout/d2.log", ""),
+        Outcome(FLEET[3], "prod", "updated", {"create": 3, "same": 2}, 1.0, "build/rollout/p1.log", ""),
+    ]
+    assert seen == [
+        ("d1", "previewing", ""), ("d1", "updating", ""), ("d1", "updated", "+3"),
+        ("d2", "previewing", ""), ("d2", "updating", ""), ("d2", "updated", "+3"),
+        ("p1", "previewing", ""), ("p1", "updating", ""), ("p1", "updated", "+3"),
+    ]
+
+
+def test_preview_only_outcomes_and_events():
+    seen, events = record()
+    outcomes = run_rollout(plan_waves(FLEET[:1]), FakeRunner(), preview_only=True, events=events, clock=ticking())
+    assert outcomes == [Outcome(FLEET[0], "dev", "previewed", {"create": 3, "same": 2}, 1.0, "build/rollout/d1.log", "")]
+    assert seen == [("d1", "previewing", ""), ("d1", "previewed", "+3")]
+
+
+def test_a_failed_update_is_reported_with_its_log_and_everything_after_is_skipped_with_a_reason():
+    seen, events = record()
+    fleet = [target("d1", "dev"), target("d2", "dev"), target("s1", "stage"), target("p1", "prod")]
+    outcomes = run_rollout(plan_waves(fleet), FakeRunner(fail_up={"d1"}), events=events, clock=ticking())
+    assert outcomes == [
+        Outcome(fleet[0], "dev", "failed", {"create": 3, "same": 2}, 1.0, "build/rollout/d1.log", "update failed: policy violation"),
+        Outcome(fleet[1], "dev", "skipped", message="another stack of this wave failed"),
+        Outcome(fleet[2], "stage", "skipped", message="an earlier wave failed"),
+        Outcome(fleet[3], "prod", "skipped", message="an earlier wave failed"),
+    ]
+    assert seen == [
+        ("d1", "previewing", ""), ("d1", "updating", ""), ("d1", "failed", "update failed: policy violation"),
+        ("d2", "skipped", "another stack of this wave failed"),
+        ("s1", "skipped", "an earlier wave failed"), ("p1", "skipped", "an earlier wave failed"),
+    ]
+
+
+class SilentFailure(FakeRunner):
+    def preview(self, t, events):
+        return StepResult(False)
+
+
+def test_a_failure_without_a_message_says_only_which_step_failed():
+    (outcome,) = run_rollout(plan_waves(FLEET[:1]), SilentFailure())
+    assert (outcome.result, outcome.message, outcome.changes) == ("failed", "preview failed", {})
+
+
+def test_a_crash_is_a_failed_run_with_the_exception():
+    seen, events = record()
+    (outcome,) = run_rollout(plan_waves(FLEET[:1]), FakeRunner(crash={"d1"}), events=events)
+    assert outcome.message == "run failed: RuntimeError: boom" and outcome.log == "build/rollout/d1.log"
+    assert seen[-1] == ("d1", "failed", "run failed: RuntimeError: boom")
+
+
+def test_a_failing_preflight_fails_the_named_stacks_and_skips_the_rest():
+    seen, events = record()
+    runner = FakeRunner()
+    fleet = [target("d1", "dev"), target("d2", "dev"), target("s1", "stage"), target("p1", "prod")]
+    outcomes = run_rollout(plan_waves(fleet), runner, preflight=lambda wave: [("d2", "no NAT route")], events=events)
+    assert runner.calls == []
+    assert outcomes == [
+        Outcome(fleet[0], "dev", "skipped", message="preflight failed for its wave"),
+        Outcome(fleet[1], "dev", "failed", message="preflight: no NAT route"),
+        Outcome(fleet[2], "stage", "skipped", message="an earlier wave failed"),
+        Outcome(fleet[3], "prod", "skipped", message="an earlier wave failed"),
+    ]
+    assert seen == [
+        ("d1", "preflight", ""), ("d2", "preflight", ""),
+        ("d1", "skipped", "preflight failed for its wave"), ("d2", "failed", "preflight: no NAT route"),
+        ("s1", "skipped", "an earlier wave failed"), ("p1", "skipped", "an earlier wave failed"),
+    ]
+
+
+def test_a_passing_preflight_runs_before_each_wave_and_lets_it_run():
+    seen, events = record()
+    runner = FakeRunner()
+    outcomes = run_rollout(plan_waves(FLEET[:3]), runner, preflight=lambda wave: [], events=events)
+    assert [o.result for o in outcomes] == ["updated"] * 3
+    assert [e for e in seen if e[1] in ("preflight", "previewing")] == [
+        ("d1", "preflight", ""), ("d2", "preflight", ""), ("d1", "previewing", ""), ("d2", "previewing", ""),
+        ("s1", "preflight", ""), ("s1", "previewing", ""),
+    ]
+
+
+def test_parallel_below_one_is_refused():
+    with pytest.raises(ValueError, match="^parallel must be at least 1$"):
+        run_rollout(plan_waves(FLEET), FakeRunner(), parallel=0)
+    assert [o.result for o in run_rollout(plan_waves(FLEET[:1]), FakeRunner(), parallel=1)] == ["updated"]
+
+
+def test_one_at_a_time_by_default():
+    runner = FakeRunner(delay=0.01)
+    run_rollout(plan_waves([target(f"d{i}", "dev") for i in range(3)]), runner)
+    assert runner.most_at_once == 1
+
+
+class Chatty(FakeRunner):
+    """A runner that reports its own progress (as the Automation API runner streams Pulumi's output)."""
+
+    def preview(self, t, events):
+        events(Event(t.name, "previewing", "refreshing"))
+        return super().preview(t, events)
+
+    def up(self, t, events):
+        events(Event(t.name, "updating", "3 of 5 resources"))
+        return super().up(t, events)
+
+
+def test_the_runners_own_progress_reaches_the_events():
+    seen, events = record()
+    run_rollout(plan_waves(FLEET[:1]), Chatty(), events=events)
+    assert seen == [
+        ("d1", "previewing", ""), ("d1", "previewing", "refreshing"),
+        ("d1", "updating", ""), ("d1", "updating", "3 of 5 resources"), ("d1", "updated", "+3"),
+    ]
