@@ -13,6 +13,8 @@ def money(value: float | None) -> str:
 
 def _quantity(item: LineItem) -> str:
     price = "unknown price" if item.unit_price is None else f"${item.unit_price:g}"
+    if item.unit == "month":  # a monthly price per thing (a key, an alarm, a topic): "8 x $0.1 a month"
+        return f"{item.quantity:,.4g} x {price} a month"
     return f"{item.quantity:,.4g} {item.unit} x {price}"
 
 
