@@ -70,14 +70,12 @@ def _db() -> SimpleNamespace:
     from policy_sentry.shared.iam_data import get_service_prefix_data
     from policy_sentry.util.arns import does_arn_match
     from policy_sentry.writing.sid_group import SidGroup
-    from policy_sentry.writing.template import get_crud_template_dict
 
     return SimpleNamespace(
         services=frozenset(get_all_service_prefixes()),
         service_data=get_service_prefix_data,
         does_arn_match=does_arn_match,
         SidGroup=SidGroup,
-        crud_template=get_crud_template_dict,
     )
 
 
@@ -299,10 +297,8 @@ def data_statements(grant: DataGrant) -> list[dict]:
         arns = getattr(grant, field)
         if not arns:
             continue
-        template = copy.deepcopy(db.crud_template())  # the library's module-level dict: never mutate it
-        template[field] = list(arns)
         group = db.SidGroup()
-        policy = group.process_template(template)  # what write_policy_with_template does
+        policy = _crud_policy(group, list(arns), level)
         level_statements = []
         placed: set[str] = set()
         for rendered in policy["Statement"]:
@@ -325,6 +321,16 @@ def data_statements(grant: DataGrant) -> list[dict]:
             raise ValueError(f"data grant {grant.name!r}: no {level} actions compiled for {', '.join(missing)}")
         statements.extend(sorted(level_statements, key=lambda s: s["Sid"]))
     return statements
+
+
+def _crud_policy(group: Any, arns: list[str], level: str) -> dict:
+    """What ``group.process_template(template)`` returns for a CRUD template that names only ``arns``
+    at ``level`` (write_policy_with_template's path), step by step: the same calls in the same
+    order, without re-validating the template against policy_sentry's schema, which we build
+    ourselves and which took half of a compile (some 4 ms a call)."""
+    group.process_wildcard_only_actions()  # none asked for: adds nothing, as in process_template
+    group.add_by_arn_and_access_level(arns, level)
+    return group.get_rendered_policy(None, effect="Allow")
 
 
 def _type_name(service: str, arn_format: str) -> str:
