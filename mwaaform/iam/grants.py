@@ -363,8 +363,14 @@ def policy_size(doc: dict) -> int:
     return _size(doc)
 
 
+# Every ASCII character for which str.isspace() is true: json.dumps escapes everything else
+# (ensure_ascii), so counting these is counting the white space of its output.
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def _size(value: Any) -> int:
-    return sum(1 for char in json.dumps(value, separators=(",", ":")) if not char.isspace())
+    text = json.dumps(value, separators=(",", ":"))
+    return len(text) - sum(text.count(char) for char in _ASCII_SPACE)
 
 
 def pack(statements: Sequence[dict], *, env: str) -> list[dict]:
