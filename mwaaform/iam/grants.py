@@ -70,8 +70,10 @@ def _db() -> SimpleNamespace:
     from policy_sentry.querying.all import get_all_service_prefixes
     from policy_sentry.shared.iam_data import get_service_prefix_data
     from policy_sentry.util.arns import does_arn_match
+    from policy_sentry.writing import sid_group
     from policy_sentry.writing.sid_group import SidGroup
 
+    _memoise_queries(sid_group)
     # The database is a few hundred thousand objects that live as long as the process: every
     # full collection of the cyclic garbage collector would walk them again (a tenth of a second
     # of `mwaaform validate` on 100 specs). Frozen, the collector leaves them, and whatever the
@@ -83,6 +85,21 @@ def _db() -> SimpleNamespace:
         does_arn_match=does_arn_match,
         SidGroup=SidGroup,
     )
+
+
+def _memoise_queries(module: Any) -> None:
+    """Memoise the pure database queries that ``SidGroup.add_by_arn_and_access_level`` makes for
+    every ARN of a grant (in the namespace of ``module``, policy_sentry's sid_group, only).
+
+    For each ARN it matches the ARN against every action row of the service of its access level
+    and recomputes the action lists of each matching resource type: the same few answers, asked
+    hundreds of times per grant (some 3 ms a grant). Each is a function of its arguments and the
+    read-only database; the lists are copied, since the caller appends to them.
+    """
+    for name in ("get_actions_with_arn_type_and_access_level", "get_actions_matching_arn_type"):
+        query = functools.cache(getattr(module, name))
+        setattr(module, name, functools.wraps(query)(lambda *args, _query=query, **kwargs: list(_query(*args, **kwargs))))
+    module.does_arn_match = functools.cache(module.does_arn_match)
 
 
 def known_services() -> frozenset[str]:
