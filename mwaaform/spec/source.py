@@ -152,6 +152,60 @@ def parse_yaml(text: str, name: str, lines: list[int] | None = None) -> Source:
             where.at(text.count("\n", 0, tab.start()), len(tab.group(1))),
             "a tab in the indentation: YAML indents with spaces only",
         )
+    node = _compose_fast(text)
+    if node is _SLOW:
+        node = _compose(text, where)
+    if node is None:
+        raise SourceError(where.at(0, 0), "the file is empty: a spec is a mapping (account, tags, network, environments)")
+    if not isinstance(node, yaml.MappingNode):
+        raise SourceError(where.node(node), f"a spec is a mapping of keys to values, not a {_kind(node)}")
+    positions: dict[Path_, Position] = {(): where.node(node)}
+    budget = _Budget()
+    data = _build(node, (), positions, where, yaml.SafeLoader(""), budget)
+    return Source(name, data, positions, budget.written)
+
+
+_SLOW = object()
+# Where libyaml and PyYAML differ: libyaml accepts tabs between tokens and '?' keys inside flow
+# collections, and does not count a byte order mark inside the text as a column.
+_LIBYAML_DIFFERS = re.compile("[\t?\ufeff]")
+
+
+def _compose_fast(text: str) -> Any:
+    """The node tree through libyaml's composer (some ten times faster), or ``_SLOW`` when the
+    pure-Python composer must decide: any error (its messages are the ones we report), nesting near
+    :data:`MAX_DEPTH`, or an alias (a node reached twice). Both build the same tree from the same
+    valid text; libyaml missing from PyYAML's build also means ``_SLOW``."""
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or _LIBYAML_DIFFERS.search(text):
+        return _SLOW
+    loader = None
+    try:
+        loader = loader_class(text)
+        node = loader.get_single_node()
+    except Exception:  # noqa: BLE001 - whatever libyaml refuses, the pure-Python composer explains
+        return _SLOW
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        return None
+    seen: set[int] = set()
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen or depth >= MAX_DEPTH:
+            return _SLOW
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+    return node
+
+
+def _compose(text: str, where: _Where) -> Any:
+    """The node tree through PyYAML's pure-Python composer, whose errors we report."""
     loader = None
     try:
         loader = _Loader(text)  # PyYAML's reader checks the characters here
@@ -167,14 +221,7 @@ def parse_yaml(text: str, name: str, lines: list[int] | None = None) -> Source:
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
-        raise SourceError(where.at(0, 0), "the file is empty: a spec is a mapping (account, tags, network, environments)")
-    if not isinstance(node, yaml.MappingNode):
-        raise SourceError(where.node(node), f"a spec is a mapping of keys to values, not a {_kind(node)}")
-    positions: dict[Path_, Position] = {(): where.node(node)}
-    budget = _Budget()
-    data = _build(node, (), positions, where, yaml.SafeLoader(""), budget)
-    return Source(name, data, positions, budget.written)
+    return node
 
 
 class _Where:

@@ -128,3 +128,33 @@ def test_undefined_template_name_hints_at_raw(tmp_path):
     assert caught.value.position.line == 2 and "{% raw %}" in caught.value.message
     path.write_text("a: 1\nlog: \"{% raw %}{{ ti.dag_id }}{% endraw %}\"\n")
     assert read_source(path, "x.yaml").data["log"] == "{{ ti.dag_id }}"
+
+
+# libyaml composes the tree of a valid spec; PyYAML's pure-Python composer decides everything else.
+_SAME_EITHER_WAY = [
+    "account: {id: '1'}\nlist: [a, b, {c: d}]\nnested:\n  - x: 1\n    y: [2.10, true, ~]\n",
+    "a: caf\u00e9 \U0001F600\nb: [\u00e9, x]\n",  # columns after characters beyond ASCII
+    "a: b\n  c\n",  # invalid: libyaml's message would differ
+    "a: x\tb\n",  # tab between tokens: libyaml accepts it
+    "a: {? b : c}\n",  # '?' key in a flow mapping: libyaml accepts it
+    "wor\ufeffkers: {min: 1}\n",  # libyaml does not count a BOM inside the text as a column
+    "a: &x [1]\nb: *x\n",  # aliases
+    "a: " + "[" * 45 + "]" * 45 + "\n",  # nesting beyond MAX_DEPTH
+    "# nothing\n",
+]
+
+
+@pytest.mark.parametrize("text", _SAME_EITHER_WAY)
+def test_libyaml_fast_path_reads_like_pyyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mwaaform.spec import source
+
+    def outcome() -> object:
+        try:
+            parsed = source.parse_yaml(text, "x.yaml")
+        except source.SourceError as exc:
+            return str(exc)
+        return parsed.data, parsed.positions, parsed.written
+
+    fast = outcome()
+    monkeypatch.setattr(source, "_compose_fast", lambda text: source._SLOW)
+    assert fast == outcome()
