@@ -77,9 +77,9 @@ def run_program(
     logger.addHandler(handler)
     # A fresh context isolates the runtime's context variables (settings, root stack, config)
     # from the caller and from the previous run; a fresh event loop, closed afterwards, keeps
-    # its executor threads and self-pipe from leaking into the next run or into interpreter exit.
+    # its self-pipe from leaking into the next run or into interpreter exit.
     context = contextvars.Context()
-    loop = asyncio.new_event_loop()
+    loop = _InlineLoop()
     loop.set_exception_handler(_quiet_unretrieved)
     try:
         with _no_stack_capture():
@@ -90,8 +90,6 @@ def run_program(
         raise
     finally:
         _close(loop)
-        for thread_loop in monitor.thread_loops:
-            thread_loop.close()
     if lookups:
         raise CloudLookupError(lookups[0])
     return Plan(
@@ -102,6 +100,26 @@ def run_program(
         diagnostics=handler.records,
         config=dict(sorted(full_config.items())),
     )
+
+
+class _InlineLoop(asyncio.SelectorEventLoop):
+    """An event loop that runs "blocking" calls on the spot instead of on an executor thread.
+
+    The SDK sends each call to the monitor (register a resource, its outputs, a feature query)
+    through ``run_in_executor`` because the real monitor is a gRPC service in another process.
+    The recording monitor answers in microseconds from Python, so the hop to a worker thread and
+    back (a thread switch, a lock and a wake-up of the loop per call) is most of what such a call
+    costs; run here, the answer is ready when the SDK awaits it, and registrations reach the
+    monitor in the program's order.
+    """
+
+    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        future = self.create_future()
+        try:
+            future.set_result(func(*args))
+        except Exception as exc:  # noqa: BLE001 - handed to whoever awaits the call, as an executor would
+            future.set_exception(exc)
+        return future
 
 
 @contextlib.contextmanager

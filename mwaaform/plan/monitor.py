@@ -5,14 +5,15 @@ It also refuses cloud look-ups (provider functions, ``Resource.get``): plans mus
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-from google.protobuf import json_format
-from pulumi.runtime import mocks as pulumi_mocks
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime import mocks as pulumi_mocks, rpc
+from pulumi.runtime.proto import resource_pb2
 
 from mwaaform.plan.mock_state import StateFactory, first_preview_state
 from mwaaform.plan.model import STACK_TYPE, CloudLookupError, RecordedResource
@@ -24,8 +25,8 @@ class Mocks(pulumi.runtime.Mocks):
         self.states = states
         self.lookups = lookups
         self.preview = preview
-        # The monitor sets the URN being registered here (per thread: registrations run on the
-        # event loop's executor threads) because MockResourceArgs does not carry it.
+        # The monitor sets the URN being registered here because MockResourceArgs does not carry
+        # it (per thread, should a caller ever run the monitor off the loop's thread).
         self.current = threading.local()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
@@ -47,9 +48,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.project = project
         self.stack = stack
-        # URN -> position in the program's declaration order. Registrations reach the monitor from
-        # the event loop's executor threads in an order that can vary from run to run; the
-        # declaration order (recorded synchronously as each resource is constructed) does not.
+        # URN -> position in the program's declaration order. Registrations reach the monitor in
+        # the order their inputs resolve (a resource waiting on another's outputs comes later);
+        # the declaration order (recorded synchronously as each resource is constructed) is the
+        # order of the program's text, which a plan follows.
         self.declared: dict[str, int] = {}
         self._qualified: dict[int, tuple[Any, str]] = {}
         self.taggable: set[str] = set()
@@ -57,27 +59,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.records: dict[str, dict[str, Any]] = {}
         self.stack_outputs: dict[str, Any] | None = None
         self._lock = threading.Lock()
-        # MockMonitor makes an event loop in each executor thread that calls it and never closes
-        # it; collected at interpreter exit, such a loop prints "Exception ignored ... Invalid file
-        # descriptor". The monitor makes them itself, and run_program closes them.
-        self.thread_loops: list[asyncio.AbstractEventLoop] = []
-
-    def _ensure_thread_loop(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            return
-        try:
-            asyncio.get_event_loop()
-        except RuntimeError:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            with self._lock:
-                self.thread_loops.append(loop)
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return urn_of(self.project, self.stack, qualified_type(parent.split("::")[2] if parent else "", type_), name)
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
-        self._ensure_thread_loop()
         inputs, secrets = decode_struct(request.object)
         urn = self.make_urn(request.parent, request.type, request.name)
         record = {
@@ -102,11 +88,27 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         with self._lock:
             self.order.append(urn)
             self.records[urn] = record
+        if request.type == STACK_TYPE:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        # As MockMonitor.RegisterResource, except for the answer: the SDK's serializer is a
+        # coroutine (the mock monitor runs an event loop per call to drive it), while the state the
+        # mocks answer with is the inputs plus plain values, so the inputs go back as they came.
+        args = pulumi_mocks.MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=rpc.deserialize_properties(request.object),
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=bool(request.custom),
+            transforms=pulumi_mocks._resolve_callbacks(request.transforms) if request.transforms else [],
+        )
         self.mocks.current.urn = urn
         try:
-            return super().RegisterResource(request)
+            resource_id, state = self.mocks.new_resource(args)
         finally:
             self.mocks.current.urn = None
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=answer(request.object, args.inputs, state))
 
     def ReadResource(self, request):  # noqa: N802 - gRPC method name
         # `Resource.get(...)` and StackReference read existing state from the cloud or a backend.
@@ -115,7 +117,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         raise CloudLookupError(token)
 
     def RegisterResourceOutputs(self, request):  # noqa: N802 - gRPC method name
-        self._ensure_thread_loop()
         if request.urn.split("::")[2] == STACK_TYPE:
             outputs = plain(json_format.MessageToDict(request.outputs))
             # set_mocks registers the root's (empty) outputs before the program runs, and that
@@ -156,6 +157,29 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 outputs["tagsAll"] = {**_default_tags(self.records, record["provider"]), **(record["inputs"].get("tags") or {})}
             result.append(RecordedResource(outputs=outputs, id=resource_id, **record))
         return result
+
+
+def answer(sent: struct_pb2.Struct, inputs: Mapping[str, Any], state: Mapping[str, Any]) -> struct_pb2.Struct:
+    """The wire form of ``state``: what was ``sent`` for the values kept from ``inputs``, the rest
+    (ids, ARNs, names, the first preview's unknowns) set as plain JSON values, as the SDK's
+    serializer writes them (a top-level ``None`` left out, a nested one kept as null)."""
+    result = struct_pb2.Struct()
+    for key, value in state.items():
+        if key in inputs and value is inputs[key]:
+            result.fields[key].CopyFrom(sent.fields[key])
+        elif value is not None:
+            result[key] = _plain_json(value, key)
+    return result
+
+
+def _plain_json(value: Any, key: str) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain_json(v, key) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain_json(v, key) for k, v in value.items()}
+    raise TypeError(f"mock state {key!r}: {type(value).__name__} is not a plain JSON value")
 
 
 def _default_tags(records: dict[str, dict[str, Any]], provider: str | None) -> dict[str, str]:
