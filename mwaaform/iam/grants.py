@@ -67,11 +67,20 @@ class GrantsTooLarge(ValueError):
 @functools.cache
 def _db() -> SimpleNamespace:
     """policy_sentry's query functions; the first call loads its database (about 0.1 s here)."""
-    from policy_sentry.querying.all import get_all_service_prefixes
-    from policy_sentry.shared.iam_data import get_service_prefix_data
-    from policy_sentry.util.arns import does_arn_match
-    from policy_sentry.writing import sid_group
-    from policy_sentry.writing.sid_group import SidGroup
+    # Loading the database builds a few hundred thousand objects and no reference cycle: the
+    # collections its allocations would trigger (each walking everything allocated so far) find
+    # nothing to free, and took a third of the load.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from policy_sentry.querying.all import get_all_service_prefixes
+        from policy_sentry.shared.iam_data import get_service_prefix_data
+        from policy_sentry.util.arns import does_arn_match
+        from policy_sentry.writing import sid_group
+        from policy_sentry.writing.sid_group import SidGroup
+    finally:
+        if collecting:
+            gc.enable()
 
     _memoise_queries(sid_group)
     # The database is a few hundred thousand objects that live as long as the process: every
@@ -92,14 +101,20 @@ def _memoise_queries(module: Any) -> None:
     every ARN of a grant (in the namespace of ``module``, policy_sentry's sid_group, only).
 
     For each ARN it matches the ARN against every action row of the service of its access level
-    and recomputes the action lists of each matching resource type: the same few answers, asked
-    hundreds of times per grant (some 3 ms a grant). Each is a function of its arguments and the
-    read-only database; the lists are copied, since the caller appends to them.
+    and, for each matching row, recomputes the action lists, dependent actions, type name and
+    statement id of its resource type: the same few answers, asked hundreds of times per grant
+    (some 3 ms a grant). Each is a function of its arguments (strings; the dependent actions of a
+    list, keyed by its tuple) and the read-only database; lists are copied, since the caller
+    appends to them.
     """
     for name in ("get_actions_with_arn_type_and_access_level", "get_actions_matching_arn_type"):
         query = functools.cache(getattr(module, name))
         setattr(module, name, functools.wraps(query)(lambda *args, _query=query, **kwargs: list(_query(*args, **kwargs))))
-    module.does_arn_match = functools.cache(module.does_arn_match)
+    # Asked once per matching action row (hundreds per ARN): the same few answers again and again.
+    dependent = functools.cache(lambda actions, _query=module.get_dependent_actions: _query(list(actions)))
+    module.get_dependent_actions = lambda actions: list(dependent(tuple(actions)))
+    for name in ("does_arn_match", "create_policy_sid_namespace", "get_resource_type_name_with_raw_arn"):
+        setattr(module, name, functools.cache(getattr(module, name)))
 
 
 def known_services() -> frozenset[str]:
