@@ -2,8 +2,9 @@
 
 In one warm process (imports done, heap frozen as ``mwaaform plan`` does before its workers),
 each stack of environments/ is planned (the program, without the policy review) and its recorded
-resources are registered again directly (benchmarks/floor.py), each ``RUNS`` times; prints one
-JSON object per stack: medians in seconds, the resource count and the ratio.
+resources are registered again directly (benchmarks/floor.py) under Pulumi's mock runtime (the
+floor) and through mwaaform's engine, each ``RUNS`` times; prints one JSON object per stack:
+medians in seconds, the resource count and the ratios.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def median_of(fn, runs: int) -> float:
 
 def main(runs: int = 5) -> None:
     os.chdir(ROOT)
-    from benchmarks.floor import run as floor
+    from benchmarks.floor import run as engine_floor
+    from benchmarks.floor import run_stock as floor
     from mwaaform.plan.parallel import warm_up
     from mwaaform.plan.render import preview_json
     from mwaaform.plan.run import plan_stack
@@ -39,10 +41,15 @@ def main(runs: int = 5) -> None:
     warm_up()
     for stack in stacks:
         doc = preview_json(plan_stack(stack, policies=False).plan, stack.name)
-        floor([doc])  # the floor's first run imports what it needs
+        floor([doc])  # the floors' first runs import what they need
+        engine_floor([doc])
         plan = median_of(lambda stack=stack: plan_stack(stack, policies=False), runs)
         base = median_of(lambda doc=doc: floor([doc]), runs)
-        print(json.dumps({"stack": stack.name, "resources": len(doc["steps"]), "plan_s": plan, "floor_s": base, "ratio": plan / base}))
+        engine = median_of(lambda doc=doc: engine_floor([doc]), runs)
+        print(json.dumps({
+            "stack": stack.name, "resources": len(doc["steps"]), "plan_s": plan, "floor_s": base, "ratio": plan / base,
+            "engine_floor_s": engine, "engine_ratio": plan / engine,
+        }))
 
 
 if __name__ == "__main__":

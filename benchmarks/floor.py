@@ -1,15 +1,24 @@
-"""The floor of a plan: the same resources registered directly, none of mwaaform's compiling.
+"""The floor of a plan: the same resources registered directly, none of mwaaform's code.
 
 ``python -m benchmarks.floor PLANS.json`` reads the output of ``mwaaform plan --json`` and, in one
 process, registers every recorded resource again (providers, components, and custom resources
 through their pulumi_aws class, with their recorded names, parents, providers and inputs as plain
-values) under the same mock runtime the plan uses, one stack after another; it prints the number
-of resources (and checks that every one was registered with the inputs recorded). What a
-plan costs above this is the price of mwaaform's program (spec to components, IAM, policies).
+values), one stack after another, and prints the number of resources.
+
+- By default under Pulumi's own mock runtime, as its unit-testing guide sets it up
+  (``pulumi.runtime.set_mocks`` with mocks that answer each resource with its inputs,
+  https://www.pulumi.com/docs/iac/guides/testing/unit/): the floor of issue 15, what registering
+  these resources costs at all.
+- With ``--engine``, through mwaaform's offline engine (``run_program``: its monitor, made-up
+  state and recording) instead: what a plan costs above this is the price of mwaaform's program
+  alone (spec to components, IAM, outputs between resources, policies). ``--check`` (which implies
+  ``--engine``) also checks that every resource was registered with the inputs the plan recorded.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
 import importlib
 import inspect
@@ -64,18 +73,64 @@ def register(doc: dict[str, Any]) -> None:
         pulumi.export(key, value)
 
 
-def run(documents: list[dict[str, Any]], check: bool = False, differ: list[str] | None = None) -> int:
-    """Register the resources of ``documents``; with ``check``, the URNs whose recorded inputs differ
-    from the plan's go into ``differ``."""
-    differ = [] if differ is None else differ
-    from mwaaform.plan.engine import run_program
-
+def _import_modules(documents: list[dict[str, Any]]) -> None:
     # The pulumi_aws modules the plans use, imported as the program would import them.
     for doc in documents:
         for step in doc["steps"]:
             package, _, rest = step["newState"]["type"].partition(":")
             if package == "aws" and "/" in rest:
                 importlib.import_module(f"pulumi_aws.{rest.split('/')[0]}")
+
+
+def _config(doc: dict[str, Any]) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in doc.get("config", {}).items()}
+
+
+def run_stock(documents: list[dict[str, Any]]) -> int:
+    """Register the resources of ``documents`` under Pulumi's mock runtime, as its unit-testing
+    guide sets it up; returns how many the mock monitor registered (the stacks excluded)."""
+    import pulumi
+    from pulumi.runtime import mocks, settings
+    from pulumi.runtime.stack import run_pulumi_func
+
+    class Echo(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+            return f"{args.name}_id", args.inputs
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, None]:
+            return {}, None
+
+    _import_modules(documents)
+    count = 0
+    for doc in documents:
+        monitor = mocks.MockMonitor(Echo())
+        loop = asyncio.new_event_loop()
+
+        def stack(doc: dict[str, Any] = doc, monitor: mocks.MockMonitor = monitor, loop: asyncio.AbstractEventLoop = loop) -> None:
+            # One stack after another in one process: fresh settings and runtime state for each.
+            asyncio.set_event_loop(loop)
+            settings.reset_options(project="mwaaform", stack=doc["stack"])
+            pulumi.runtime.set_all_config(_config(doc), [])
+            pulumi.runtime.set_mocks(Echo(), project="mwaaform", stack=doc["stack"], preview=False, monitor=monitor)
+            loop.run_until_complete(run_pulumi_func(lambda: register(doc)))
+
+        try:
+            contextvars.Context().run(stack)
+        finally:
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+            asyncio.set_event_loop(None)
+        count += len(monitor.resources) + 1  # the stack registers without a record
+    return count
+
+
+def run(documents: list[dict[str, Any]], check: bool = False, differ: list[str] | None = None) -> int:
+    """Register the resources of ``documents`` through mwaaform's engine; with ``check``, the URNs
+    whose recorded inputs differ from the plan's go into ``differ``."""
+    differ = [] if differ is None else differ
+    from mwaaform.plan.engine import run_program
+
+    _import_modules(documents)
     count = 0
     for doc in documents:
         config = doc.get("config", {})
@@ -102,7 +157,13 @@ def main(argv: list[str]) -> None:
         loaded = json.load(handle)
     documents = loaded["stacks"] if "stacks" in loaded else [loaded]
     differ: list[str] = []
-    print(run(documents, check="--check" in argv, differ=differ))
+    if "--engine" in argv or "--check" in argv:
+        print(run(documents, check="--check" in argv, differ=differ))
+    else:
+        # Pulumi's mock monitor gives each executor thread an event loop it never closes; their
+        # collection at exit prints "Invalid file descriptor" and says nothing about the floor.
+        sys.unraisablehook = lambda unraisable: None
+        print(run_stock(documents))
     for urn in differ:
         print(f"inputs differ: {urn}", file=sys.stderr)
 
