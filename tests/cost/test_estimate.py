@@ -122,13 +122,15 @@ def test_prod_data_every_line_item_and_the_shared_split():
 
 
 def test_partner_eu_prices_are_unknown_not_copied_from_us_east_1():
+    """eu-central-1 is in the table, but with no citable MWAA or CloudWatch figure: all it uses is unknown."""
     estimate = recorded("partner-eu")
     env = estimate.environments["partner-stage"]
     assert estimate.region == "eu-central-1"
-    assert "environment (mw1.medium)" in env.unknown
+    assert "eu-central-1" in load_prices().regions
+    assert env.unknown == ["environment (mw1.medium)", "metadata database storage", "logs ingestion", "logs storage (90 days kept)"]
     assert all(i.unit_price is None for i in env.items if i.quantity)
     assert estimate.unknown and estimate.monthly == 0
-    assert estimate.shared == []  # an existing VPC: its network is its owner's
+    assert estimate.shared == []  # an existing VPC: its network is its owner's; the key is the landing zone's
 
 
 def test_every_price_has_a_source_and_a_date():
