@@ -121,16 +121,27 @@ def test_prod_data_every_line_item_and_the_shared_split():
     assert (ingest.budget, reporting.budget, estimate.budget) == (None, 600, 2500)
 
 
-def test_partner_eu_prices_are_unknown_not_copied_from_us_east_1():
-    """eu-central-1 is in the table, but with no citable MWAA or CloudWatch figure: all it uses is unknown."""
+def test_partner_eu_every_line_item_at_eu_central_1_prices():
+    """Frankfurt's own figures (mwaaform/data/prices.yaml, eu-central-1): the logs cost more than in us-east-1."""
     estimate = recorded("partner-eu")
     env = estimate.environments["partner-stage"]
     assert estimate.region == "eu-central-1"
-    assert "eu-central-1" in load_prices().regions
-    assert env.unknown == ["environment (mw1.medium)", "metadata database storage", "logs ingestion", "logs storage (90 days kept)"]
-    assert all(i.unit_price is None for i in env.items if i.quantity)
-    assert estimate.unknown and estimate.monthly == 0
+    check(
+        items(env.items),
+        {
+            "environment (mw1.medium)": H * 0.74,  # 540.20
+            "additional workers": 0.0,  # min 1 worker: included
+            "additional schedulers": 0.0,
+            "additional web servers": 0.0,  # min 2: included
+            "metadata database storage": 10 * 0.10,
+            "logs ingestion": 5 * 0.63,  # us-east-1: 0.50
+            "logs storage (90 days kept)": 5 * 90 / DAYS * 0.0324,  # us-east-1: 0.03
+        },
+    )
     assert estimate.shared == []  # an existing VPC: its network is its owner's; the key is the landing zone's
+    assert not estimate.unknown
+    assert estimate.monthly == pytest.approx(H * 0.74 + 1.00 + 3.15 + 5 * 90 / DAYS * 0.0324)
+    assert round(estimate.monthly, 2) == 544.83
 
 
 def test_every_price_has_a_source_and_a_date():
