@@ -155,9 +155,20 @@ def test_every_price_has_a_source_and_a_date():
 def test_classes_without_a_citable_price_are_unknown():
     prices = load_prices()
     assert prices.price("us-east-1", "mwaa_environment", "mw1.micro") is None
-    assert prices.price("us-east-1", "mwaa_environment", "mw1.2xlarge") is None
+    assert prices.price("us-east-1", "mwaa_additional_webserver", "mw1.small") is None  # two sources disagree
     assert prices.price("us-east-1", "mwaa_environment", "mw1.medium").amount == 0.74
     assert prices.price("ap-south-1", "nat_gateway_hour") is None
+
+
+def test_us_east_1_larger_classes_and_web_servers_from_aws_price_data():
+    """AWS's MWAA price data (a dated copy, 2025-06-05): xlarge and 2xlarge, and web servers from medium up."""
+    prices = load_prices()
+    assert [prices.price("us-east-1", "mwaa_environment", c).amount for c in ("mw1.xlarge", "mw1.2xlarge")] == [1.98, 3.96]
+    assert [prices.price("us-east-1", "mwaa_additional_worker", c).amount for c in ("mw1.xlarge", "mw1.2xlarge")] == [0.44, 0.88]
+    assert [prices.price("us-east-1", "mwaa_additional_scheduler", c).amount for c in ("mw1.xlarge", "mw1.2xlarge")] == [0.44, 0.88]
+    assert [prices.price("us-east-1", "mwaa_additional_webserver", c).amount for c in ("mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge")] == [
+        0.055, 0.11, 0.22, 0.44
+    ]
 
 
 def test_a_plan_without_recorded_usage_uses_the_documented_defaults():

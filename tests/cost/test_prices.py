@@ -72,7 +72,7 @@ def test_each_regions_figures_are_its_sources(region):
     assert amount("mwaa_database_storage") == 0.10
 
 
-@pytest.mark.parametrize("region", NEW)
+@pytest.mark.parametrize("region", ["us-east-1", *NEW])
 def test_what_no_source_settles_stays_unknown(region):
     """mw1.micro is in no price data; mw1.small's web server has two conflicting figures."""
     prices = load_prices()
