@@ -1,7 +1,8 @@
 """The price table (``mwaaform/data/prices.yaml``): list prices per region, each with its source.
 
-A price that is not in the table is unknown (``None``): callers report it as such and never fall
-back to another region's figure.
+A price that is not in the table, or is there as ``price: null`` / ``by_class: {}`` (looked for and
+not found for that region), is unknown (``None``): callers report it as such and never fall back to
+another region's figure.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ class PriceTable:
         return self.included.get(environment_class, self.included["default"])
 
 
+def _figure(value: Any) -> bool:
+    """A price: a number of dollars, not negative (``True`` is no price)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
 def _check(data: dict[str, Any]) -> None:
     from mwaaform.cost.estimate import UNITS
 
@@ -65,6 +71,12 @@ def _check(data: dict[str, Any]) -> None:
             missing = {"unit", "source", "checked"} - set(entry)
             if missing or ("price" in entry) == ("by_class" in entry):
                 raise ValueError(f"{PRICES_FILE.name}: {region}.{name} needs unit, source, checked and one of price or by_class")
+            # An unknown figure is written as such (price: null, by_class: {}), never as 0 or a string.
+            by_class = entry.get("by_class", {})
+            if not isinstance(by_class, dict) or not all(_figure(v) for v in by_class.values()):
+                raise ValueError(f"{PRICES_FILE.name}: {region}.{name}.by_class maps classes to dollar figures")
+            if entry.get("price") is not None and not _figure(entry["price"]):
+                raise ValueError(f"{PRICES_FILE.name}: {region}.{name}.price is a dollar figure, or null when unknown")
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ import pytest
 from mwaaform.cost.egress import break_even_gb, choose_egress, egress_options
 
 HOURS = 730
+UNPRICED = "sa-east-1"  # a region mwaaform/data/prices.yaml does not list
 
 
 def _by_choice(options):
@@ -63,7 +64,7 @@ def test_extra_interface_endpoints_cost_the_same_in_every_choice():
 
 
 def test_unknown_region_prices_are_unknown_not_borrowed():
-    options = egress_options("eu-central-1", azs=2, traffic_gb=50)
+    options = egress_options(UNPRICED, azs=2, traffic_gb=50)
     assert all(o.monthly is None for o in options)
     assert break_even_gb(options[2], options[0]) is None
 
@@ -90,7 +91,7 @@ def test_auto_never_gives_restricted_data_an_internet_path():
 
 
 def test_auto_without_prices_picks_the_most_isolated_allowed_choice():
-    options = egress_options("eu-central-1", azs=2, traffic_gb=50)
+    options = egress_options(UNPRICED, azs=2, traffic_gb=50)
     decision = choose_egress(options, ["single_nat", "nat_per_az"], "internal", ["restricted"])
     assert decision.choice == "nat_per_az" and "prices unknown" in decision.reason
 
@@ -152,7 +153,7 @@ def test_without_extra_endpoints_there_is_no_extra_line_and_ipv4_can_be_left_out
 
 
 def test_unknown_prices_show_as_none_in_the_report():
-    option = _by_choice(egress_options("eu-central-1", azs=2, traffic_gb=50))["nat_per_az"]
+    option = _by_choice(egress_options(UNPRICED, azs=2, traffic_gb=50))["nat_per_az"]
     assert (option.as_dict()["monthly"], option.as_dict()["fixed"]) == (None, None)
     assert EgressOption("single_nat", 1.0, None, 5).monthly is None
     assert EgressOption("single_nat", None, 0.1, 5).monthly is None
@@ -209,7 +210,7 @@ def test_no_allowed_choice_falls_back_to_no_internet():
 
 
 def test_without_prices_the_most_isolated_allowed_choice_and_the_rules_are_said():
-    options = egress_options("eu-central-1", azs=2, traffic_gb=50)
+    options = egress_options(UNPRICED, azs=2, traffic_gb=50)
     assert choose_egress(options, ALL, "internal", []).choice == "endpoints_only"
     decision = choose_egress(options, ["single_nat"], "internal", [])
     assert decision.choice == "single_nat"
@@ -239,7 +240,7 @@ def test_a_region_priced_for_nat_but_not_for_endpoints():
 
 
 def test_a_pick_without_prices_is_still_an_auto_pick_with_the_options_considered():
-    options = egress_options("eu-central-1", azs=2, traffic_gb=50)
+    options = egress_options(UNPRICED, azs=2, traffic_gb=50)
     decision = choose_egress(options, ALL, "internal", [])
     assert decision.auto is True and decision.considered == options
     assert decision.as_dict()["auto"] is True

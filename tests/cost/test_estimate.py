@@ -121,14 +121,27 @@ def test_prod_data_every_line_item_and_the_shared_split():
     assert (ingest.budget, reporting.budget, estimate.budget) == (None, 600, 2500)
 
 
-def test_partner_eu_prices_are_unknown_not_copied_from_us_east_1():
+def test_partner_eu_every_line_item_at_eu_central_1_prices():
+    """Frankfurt's own figures (mwaaform/data/prices.yaml, eu-central-1): the logs cost more than in us-east-1."""
     estimate = recorded("partner-eu")
     env = estimate.environments["partner-stage"]
     assert estimate.region == "eu-central-1"
-    assert "environment (mw1.medium)" in env.unknown
-    assert all(i.unit_price is None for i in env.items if i.quantity)
-    assert estimate.unknown and estimate.monthly == 0
-    assert estimate.shared == []  # an existing VPC: its network is its owner's
+    check(
+        items(env.items),
+        {
+            "environment (mw1.medium)": H * 0.74,  # 540.20
+            "additional workers": 0.0,  # min 1 worker: included
+            "additional schedulers": 0.0,
+            "additional web servers": 0.0,  # min 2: included
+            "metadata database storage": 10 * 0.10,
+            "logs ingestion": 5 * 0.63,  # us-east-1: 0.50
+            "logs storage (90 days kept)": 5 * 90 / DAYS * 0.0324,  # us-east-1: 0.03
+        },
+    )
+    assert estimate.shared == []  # an existing VPC: its network is its owner's; the key is the landing zone's
+    assert not estimate.unknown
+    assert estimate.monthly == pytest.approx(H * 0.74 + 1.00 + 3.15 + 5 * 90 / DAYS * 0.0324)
+    assert round(estimate.monthly, 2) == 544.83
 
 
 def test_every_price_has_a_source_and_a_date():
@@ -142,9 +155,20 @@ def test_every_price_has_a_source_and_a_date():
 def test_classes_without_a_citable_price_are_unknown():
     prices = load_prices()
     assert prices.price("us-east-1", "mwaa_environment", "mw1.micro") is None
-    assert prices.price("us-east-1", "mwaa_environment", "mw1.2xlarge") is None
+    assert prices.price("us-east-1", "mwaa_additional_webserver", "mw1.small") is None  # two sources disagree
     assert prices.price("us-east-1", "mwaa_environment", "mw1.medium").amount == 0.74
     assert prices.price("ap-south-1", "nat_gateway_hour") is None
+
+
+def test_us_east_1_larger_classes_and_web_servers_from_aws_price_data():
+    """AWS's MWAA price data (a dated copy, 2025-06-05): xlarge and 2xlarge, and web servers from medium up."""
+    prices = load_prices()
+    assert [prices.price("us-east-1", "mwaa_environment", c).amount for c in ("mw1.xlarge", "mw1.2xlarge")] == [1.98, 3.96]
+    assert [prices.price("us-east-1", "mwaa_additional_worker", c).amount for c in ("mw1.xlarge", "mw1.2xlarge")] == [0.44, 0.88]
+    assert [prices.price("us-east-1", "mwaa_additional_scheduler", c).amount for c in ("mw1.xlarge", "mw1.2xlarge")] == [0.44, 0.88]
+    assert [prices.price("us-east-1", "mwaa_additional_webserver", c).amount for c in ("mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge")] == [
+        0.055, 0.11, 0.22, 0.44
+    ]
 
 
 def test_a_plan_without_recorded_usage_uses_the_documented_defaults():
