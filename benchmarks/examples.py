@@ -3,7 +3,7 @@
 In one warm process (imports done, heap frozen as ``mwaaform plan`` does before its workers),
 each stack of environments/ is planned (the program, without the policy review) and its recorded
 resources are registered again directly (benchmarks/floor.py) under Pulumi's mock runtime (the
-floor) and through mwaaform's engine, each ``RUNS`` times; prints one JSON object per stack:
+floor) and through mwaaform's engine, in turns, ``RUNS`` times; prints one JSON object per stack:
 medians in seconds, the resource count and the ratios.
 """
 
@@ -15,17 +15,21 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def median_of(fn, runs: int) -> float:
-    samples = []
+def medians(jobs: dict[str, Any], runs: int) -> dict[str, float]:
+    """The median time of each job, run in turns (one of each, ``runs`` times) so that a change in
+    the machine's load falls on every job alike."""
+    samples: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for name, job in jobs.items():
+            start = time.perf_counter()
+            job()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main(runs: int = 5) -> None:
@@ -43,9 +47,15 @@ def main(runs: int = 5) -> None:
         doc = preview_json(plan_stack(stack, policies=False).plan, stack.name)
         floor([doc])  # the floors' first runs import what they need
         engine_floor([doc])
-        plan = median_of(lambda stack=stack: plan_stack(stack, policies=False), runs)
-        base = median_of(lambda doc=doc: floor([doc]), runs)
-        engine = median_of(lambda doc=doc: engine_floor([doc]), runs)
+        times = medians(
+            {
+                "plan": lambda stack=stack: plan_stack(stack, policies=False),
+                "floor": lambda doc=doc: floor([doc]),
+                "engine": lambda doc=doc: engine_floor([doc]),
+            },
+            runs,
+        )
+        plan, base, engine = times["plan"], times["floor"], times["engine"]
         print(json.dumps({
             "stack": stack.name, "resources": len(doc["steps"]), "plan_s": plan, "floor_s": base, "ratio": plan / base,
             "engine_floor_s": engine, "engine_ratio": plan / engine,

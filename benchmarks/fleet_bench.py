@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         review = row("review --base HEAD, 1 spec changed", [*env_cmd, "review", str(fleet), "--base", "HEAD", *parallel], 2 * count)
         cold = row("review --base HEAD, --no-cache", [*env_cmd, "review", str(fleet), "--base", "HEAD", *parallel, "--no-cache"], 2 * count)
     print("  examples in-process against their floor", file=sys.stderr)
-    done = subprocess.run([sys.executable, "-m", "benchmarks.examples", str(max(args.runs, 3))], cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.examples", str(max(args.runs, 9))], cwd=ROOT, capture_output=True, text=True, check=True)
     examples = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     for r in rows:
         if r.resources:
