@@ -32,15 +32,31 @@ def over_budget(estimate) -> list[tuple[str | None, str]]:
     return found
 
 
+MISSING_ESTIMATOR = (
+    "budgets are set in the spec, but this policy pack's virtualenv has no mwaaform (the price table "
+    "and the estimate are mwaaform's), so they were not checked: add mwaaform to the pack's "
+    "requirements.txt, or run `mwaaform plan`, which checks them"
+)
+
+
+def _has_budget(cost: Any) -> bool:
+    """Whether the ``cost`` output sets a budget for the stack or one of its environments."""
+    if not isinstance(cost, dict):
+        return False
+    environments = cost.get("environments") or {}
+    return cost.get("budget") is not None or any(isinstance(e, dict) and e.get("budget") is not None for e in environments.values())
+
+
 def budget_validator(args: Any, report_violation: Callable[..., None]) -> None:
-    try:  # the price table and estimate live in mwaaform; a pack published without it skips this rule
+    stack_resource = next((r for r in args.resources if r.resource_type == STACK), None)
+    if not (stack_resource and _has_budget(stack_resource.props.get("cost"))):
+        return  # no budgets recorded: nothing to compare with
+    try:  # the price table and estimate live in mwaaform
         from mwaaform.cost.estimate import estimate_resources
     except ImportError:
+        # Said, not skipped in silence: a budget nobody checks would read as a budget kept.
+        report_violation(MISSING_ESTIMATOR, stack_resource.urn)
         return
-
-    stack_resource = next((r for r in args.resources if r.resource_type == STACK), None)
-    if not (stack_resource and stack_resource.props.get("cost")):
-        return  # no budgets recorded: nothing to compare with
     resources = [SimpleNamespace(type=r.resource_type, name=r.name, inputs=dict(r.props), urn=r.urn) for r in args.resources]
     stack = next(r for r in resources if r.type == STACK)
     assumptions = stack.inputs["cost"]

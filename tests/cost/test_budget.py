@@ -68,3 +68,20 @@ def test_budget_rule_at_remediate_fails_the_plan_as_pulumi_would():
     plan = plan_stack(stack, policies=False).plan
     found = _budget_review(plan, PackConfig(levels={"cost-within-budget": "remediate"}))
     assert [f.level for f in found] == ["mandatory"] and "reporting-prod" in found[0].message
+
+
+def test_a_pack_without_mwaaform_says_the_budgets_went_unchecked(monkeypatch):
+    import sys
+
+    from policies.budget import MISSING_ESTIMATOR
+
+    monkeypatch.setitem(sys.modules, "mwaaform.cost.estimate", None)  # import fails, as in a bare pack venv
+    reports = []
+    args = _args("dev-analytics", {"budget": 300})
+    budget_validator(args, lambda message, urn=None: reports.append((message, urn)))
+    stack_urn = next(r.urn for r in args.resources if r.resource_type == "pulumi:pulumi:Stack")
+    assert reports == [(MISSING_ESTIMATOR, stack_urn)]
+    # Without budgets in the spec (dev-analytics sets none) there is nothing to check, and nothing to say.
+    reports.clear()
+    budget_validator(_args("dev-analytics", {}), lambda message, urn=None: reports.append(message))
+    assert reports == []
