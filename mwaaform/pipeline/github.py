@@ -116,9 +116,10 @@ def _steps() -> list[dict]:
         },
         {
             # The pack runs in its own virtualenv (PulumiPolicy.yaml's `virtualenv: venv`, git-ignored):
-            # without it `--policy-pack policies` stops the preview (policies/README.md).
+            # without it `--policy-pack policies` stops the preview (policies/README.md). mwaaform goes
+            # in too: the budget rule prices the plan with its price table.
             "name": "Install the policy pack",
-            "run": "python -m venv policies/venv\npolicies/venv/bin/pip install -r policies/requirements.txt\n",
+            "run": "python -m venv policies/venv\npolicies/venv/bin/pip install -r policies/requirements.txt .\n",
         },
         {"name": "Install the Pulumi CLI", "uses": "pulumi/actions@v7"},
         {
