@@ -24,7 +24,7 @@ from pathlib import Path
 from mwaaform.plan.model import Plan
 from mwaaform.spec.loader import LoadedStack
 
-FORMAT = b"mwaaform-plan-cache-1"
+FORMAT = b"mwaaform-plan-cache-2"  # 2: RecordedResource.import_id and custom_timeouts
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FOLDERS = ("mwaaform", "components", "policies")
 SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json"}

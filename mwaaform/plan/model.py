@@ -48,6 +48,11 @@ class RecordedResource:
     ignore_changes: list[str] = field(default_factory=list)
     # Top-level input keys holding secret values (preview_json masks them as the CLI does).
     secret_inputs: list[str] = field(default_factory=list)
+    # The `import_` option: the id of an existing resource `pulumi up` adopts instead of creating.
+    import_id: str | None = None
+    # The `custom_timeouts` option as the program wrote it: the non-empty durations of "create",
+    # "update" and "delete" ("3h", "90m"), how long `pulumi up` waits for each operation.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks, rpc
 from pulumi.runtime.proto import resource_pb2
 
+from mwaaform.plan.durations import timeout_seconds
 from mwaaform.plan.mock_state import StateFactory, first_preview_state
 from mwaaform.plan.model import STACK_TYPE, CloudLookupError, RecordedResource
 from mwaaform.plan.wire import decode_struct, jsonable, plain
@@ -84,6 +85,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             "delete_before_replace": bool(request.deleteBeforeReplace),
             "ignore_changes": list(request.ignoreChanges),  # program order: a list in the SDK
             "secret_inputs": secrets,
+            "import_id": request.importId or None,
+            "custom_timeouts": custom_timeouts(request, urn),
         }
         with self._lock:
             self.order.append(urn)
@@ -157,6 +160,19 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 outputs["tagsAll"] = {**_default_tags(self.records, record["provider"]), **(record["inputs"].get("tags") or {})}
             result.append(RecordedResource(outputs=outputs, id=resource_id, **record))
         return result
+
+
+def custom_timeouts(request: resource_pb2.RegisterResourceRequest, urn: str) -> dict[str, str]:
+    """The request's non-empty create/update/delete timeouts (the SDK sends "" for one not set)."""
+    if not request.HasField("customTimeouts"):
+        return {}
+    sent = request.customTimeouts
+    timeouts = {op: value for op in ("create", "update", "delete") if (value := getattr(sent, op))}
+    try:
+        timeout_seconds(timeouts)
+    except ValueError as error:  # the engine refuses the registration, so does the plan
+        raise ValueError(f"{urn}: {error} (a Go duration such as 90m or 3h)") from None
+    return timeouts
 
 
 def answer(sent: struct_pb2.Struct, inputs: Mapping[str, Any], state: Mapping[str, Any]) -> struct_pb2.Struct:

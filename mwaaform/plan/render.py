@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from mwaaform.plan.durations import timeout_seconds
 from mwaaform.plan.engine import STACK_TYPE, Plan, RecordedResource
 
 SECRET = "[secret]"
@@ -50,7 +51,12 @@ SHOWN_PROPERTIES: dict[str, tuple[str, ...]] = {
     "aws:sns/topic:Topic": ("name",),
 }
 
-_GREEN, _YELLOW, _DIM, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[2m", "\x1b[0m"
+_GREEN, _BLUE, _YELLOW, _DIM, _RESET = "\x1b[32m", "\x1b[94m", "\x1b[33m", "\x1b[2m", "\x1b[0m"
+
+
+def operation(resource: RecordedResource) -> str:
+    """What `pulumi up` does with a resource of a plan: import one with an import id, create the rest."""
+    return "import" if resource.import_id else "create"
 
 
 def _masked(resource: RecordedResource) -> dict[str, Any]:
@@ -59,11 +65,16 @@ def _masked(resource: RecordedResource) -> dict[str, Any]:
 
 
 def preview_json(plan: Plan, stack: str) -> dict[str, Any]:
-    """The plan in the shape of `pulumi preview --json` (a create step per resource).
+    """The plan in the shape of `pulumi preview --json`: a create step per resource, an import step
+    for one with an import id (``importID`` in its new state), ``changeSummary`` counting each op.
 
-    Shape: pulumi/pulumi pkg/backend/display/json.go (ShowPreviewDigest) and apitype.ResourceV3.
+    Shape: pulumi/pulumi pkg/backend/display/json.go (ShowPreviewDigest) and apitype.ResourceV3
+    (sdk/go/common/apitype/core.go); ``customTimeouts`` as the engine stores them (seconds, keys
+    create/update/delete, each left out when zero, the whole left out when empty:
+    sdk/go/common/resource/custom_timeouts.go, pkg/resource/stack/deployment.go SerializeResource).
     """
     steps = []
+    summary: dict[str, int] = {}
     for resource in plan.resources:
         state: dict[str, Any] = {
             "urn": resource.urn,
@@ -82,9 +93,15 @@ def preview_json(plan: Plan, stack: str) -> dict[str, Any]:
             state["deleteBeforeReplace"] = True
         if resource.ignore_changes:
             state["ignoreChanges"] = list(resource.ignore_changes)
+        if timeouts := timeout_seconds(resource.custom_timeouts):
+            state["customTimeouts"] = timeouts
+        if resource.import_id:
+            state["importID"] = resource.import_id
         if resource.type == STACK_TYPE:
             state["outputs"] = dict(plan.outputs)
-        step: dict[str, Any] = {"op": "create", "urn": resource.urn}
+        op = operation(resource)
+        summary[op] = summary.get(op, 0) + 1
+        step: dict[str, Any] = {"op": op, "urn": resource.urn}
         if resource.provider:
             step["provider"] = resource.provider
         step["newState"] = state
@@ -95,7 +112,7 @@ def preview_json(plan: Plan, stack: str) -> dict[str, Any]:
         "steps": steps,
         "outputs": dict(plan.outputs),
         "diagnostics": [{"severity": d.severity, "message": d.message} for d in plan.diagnostics],
-        "changeSummary": {"create": len(steps)},
+        "changeSummary": summary,
     }
 
 
@@ -113,11 +130,14 @@ def _flags(resource: RecordedResource) -> list[str]:
         flags.append("delete-before-replace")
     if resource.ignore_changes:
         flags.append("ignore-changes: " + ", ".join(resource.ignore_changes))
+    if resource.custom_timeouts:
+        flags.append("timeouts: " + ", ".join(f"{op} {value}" for op, value in resource.custom_timeouts.items()))
     return flags
 
 
 def render_tree(plan: Plan, stack: str, *, color: bool = False) -> str:
-    """A `pulumi preview`-like tree: `+ type name`, key properties, flags, count and exports."""
+    """A `pulumi preview`-like tree: `+ type name` (`= type name import <id>` for an import), key
+    properties, flags, counts and exports."""
 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
@@ -133,7 +153,11 @@ def render_tree(plan: Plan, stack: str, *, color: bool = False) -> str:
     def walk(resource: RecordedResource, depth: int) -> None:
         indent = "    " * (depth + 1)
         flags = "".join(" " + paint(_YELLOW, f"[{flag}]") for flag in _flags(resource))
-        lines.append(f"{indent}{paint(_GREEN, '+')} {resource.type} {resource.name}{flags}")
+        if resource.import_id:
+            imported = " " + paint(_BLUE, f"import {resource.import_id}")
+            lines.append(f"{indent}{paint(_BLUE, '=')} {resource.type} {resource.name}{imported}{flags}")
+        else:
+            lines.append(f"{indent}{paint(_GREEN, '+')} {resource.type} {resource.name}{flags}")
         if resource.custom:
             masked = _masked(resource)
             for key in SHOWN_PROPERTIES.get(resource.type, ()):
@@ -151,7 +175,10 @@ def render_tree(plan: Plan, stack: str, *, color: bool = False) -> str:
     if plan.outputs:
         lines += ["", "Outputs:"]
         lines += _outputs(plan.outputs)
-    lines += ["", "Resources:", f"    {paint(_GREEN, '+')} {len(plan.resources)} to create"]
+    imports = sum(1 for r in plan.resources if r.import_id)
+    lines += ["", "Resources:", f"    {paint(_GREEN, '+')} {len(plan.resources) - imports} to create"]
+    if imports:
+        lines.append(f"    {paint(_BLUE, '=')} {imports} to import")
     return "\n".join(lines) + "\n"
 
 

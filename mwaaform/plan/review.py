@@ -39,6 +39,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from mwaaform.plan.durations import timeout_seconds
 from mwaaform.plan.engine import STACK_TYPE, UNKNOWN, Plan, RecordedResource
 from policies.config import ConfigError, PackConfig, load
 from policies.rules import POLICIES, Rule
@@ -84,12 +85,15 @@ def _engine_value(value: Any) -> Any:
 
 
 def _options(resource: RecordedResource) -> PolicyResourceOptions:
+    # Timeouts reach the analyzer in seconds, zero where none is set (pulumi-policy's
+    # PolicyCustomTimeouts, filled from the engine's state as `pulumi preview` does).
+    timeouts = timeout_seconds(resource.custom_timeouts)
     return PolicyResourceOptions(
         protect=resource.protect,
         ignore_changes=list(resource.ignore_changes),
         delete_before_replace=resource.delete_before_replace,
         aliases=[],
-        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        custom_timeouts=PolicyCustomTimeouts(*(float(timeouts.get(op, 0)) for op in ("create", "update", "delete"))),
         additional_secret_outputs=[],
         parent=resource.parent,
     )

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping
 from mwaaform.plan.model import Plan, RecordedResource
 from mwaaform.review.diff import StackDiff, environment_owners, physical_name
 
-SEVERITY = {"create": 1, "update": 2, "replace": 3, "delete": 4}
+# An import changes nothing in the account (it adopts what is there): the least serious change.
+SEVERITY = {"import": 1, "create": 2, "update": 3, "replace": 4, "delete": 5}
 STYLES = {
+    "import": "fill:#e1effe,stroke:#0366d6,stroke-width:2px",
     "create": "fill:#e6ffed,stroke:#22863a,stroke-width:2px",
     "update": "fill:#fff5b1,stroke:#b08800,stroke-width:2px",
     "replace": "fill:#ffdce0,stroke:#cb2431,stroke-width:3px",

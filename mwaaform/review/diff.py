@@ -3,8 +3,10 @@
 Pure functions of two :class:`~mwaaform.plan.model.Plan` objects (``None`` for a stack that does
 not exist on that side). Resources are matched by URN; a resource whose URN changed (an environment
 renamed: its logical names follow its name) is matched with the one that takes its place, and shown
-as replaced. Which property changes replace a resource, and which resources hold data, comes from
-``mwaaform/data/replacement.yaml``.
+as replaced. A new resource with an import id (``adopt_retained``) is imported: `pulumi up` adopts
+what already exists in the account, nothing is created or lost. Which property changes replace a
+resource, and which resources hold data, comes from ``mwaaform/data/replacement.yaml``; resource
+options (protect, retainOnDelete, custom timeouts, the import id) are not inputs and never replace.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from mwaaform.plan.replacing import MISSING, replacing_changes, rules_for
 
 MWAA = "aws:mwaa/environment:Environment"
 SECRET = "[secret]"
+# What `pulumi up` does to a resource, in the order a review lists the counts.
+OPS = ("create", "import", "update", "replace", "delete")
 # Logical names at least this similar (difflib ratio) pair a deleted resource with a created one.
 RENAME_SIMILARITY = 0.6
 
@@ -41,7 +45,7 @@ class PropertyChange:
 
 @dataclass(frozen=True)
 class ResourceChange:
-    op: str  # "create", "update", "replace", "delete"
+    op: str  # one of OPS: "create", "import" (adopt an existing resource), "update", "replace", "delete"
     type: str
     name: str  # the logical name (the new one for a renamed resource)
     urn: str
@@ -56,6 +60,7 @@ class ResourceChange:
     protected: bool = False  # `protect` on the deployed resource: `pulumi up` refuses to replace or delete it
     environments: tuple[str, ...] = ()  # the environments this resource belongs to
     acknowledged: bool = False
+    import_id: str = ""  # for an import: the id of the existing resource adopted
 
     @property
     def destructive(self) -> bool:
@@ -92,7 +97,7 @@ class StackDiff:
         return [c for c in self.changes if c.destructive]
 
     def counts(self) -> dict[str, int]:
-        return {op: len(self.of(op)) for op in ("create", "update", "replace", "delete")}
+        return {op: len(self.of(op)) for op in OPS}
 
 
 def _secret_change(old: Any, new: Any) -> str:
@@ -120,13 +125,18 @@ def _show(value: Any, limit: int) -> str:
 
 
 def properties(resource: RecordedResource) -> dict[str, Any]:
-    """What a diff compares: the inputs, the tags as the provider applies them, and the resource
-    options that guard against loss (``pulumi:protect``, ``pulumi:retainOnDelete``)."""
+    """What a diff compares: the inputs, the tags as the provider applies them, the resource
+    options that guard against loss (``pulumi:protect``, ``pulumi:retainOnDelete``) and how long
+    `pulumi up` waits (``pulumi:customTimeouts``). Options are no inputs: no rule in the replacement
+    data names them, so changing one alone is an update of the stack's state, never a replacement.
+    The import id is left out: for a resource already deployed `pulumi up` ignores it."""
     props = dict(resource.inputs)
     if "tagsAll" in resource.outputs:
         props["tagsAll"] = resource.outputs["tagsAll"]
     props["pulumi:protect"] = resource.protect
     props["pulumi:retainOnDelete"] = resource.retain_on_delete
+    if resource.custom_timeouts:
+        props["pulumi:customTimeouts"] = dict(resource.custom_timeouts)
     return props
 
 
@@ -228,6 +238,8 @@ def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:
     owners_before, owners_after = environment_owners(base), environment_owners(head)
 
     def change(op: str, old: RecordedResource | None, new: RecordedResource | None, props=(), forced=()) -> ResourceChange:
+        if op == "create" and new is not None and new.import_id:
+            op = "import"
         current = new or old
         assert current is not None
         rules = rules_for(current.type)
@@ -249,6 +261,7 @@ def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:
             kind=rules.kind,
             protected=bool(old and old.protect),
             environments=(*now, *then),
+            import_id=(new.import_id or "") if op == "import" and new else "",
         )
 
     changes: list[ResourceChange] = []
@@ -261,7 +274,8 @@ def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:
         changes.append(change("replace" if forced else "update", old, new, props, _forcing(new.type, forced)))
     deleted = [before[u] for u in before.keys() - after.keys()]
     created = [after[u] for u in after.keys() - before.keys()]
-    paired = _pair_renames(deleted, created)
+    # An imported resource takes no deleted one's place: it adopts what is already in the account.
+    paired = _pair_renames(deleted, [r for r in created if not r.import_id])
     for old, new in paired:
         props = property_changes(old, new)
         forced = _forcing(new.type, [p.path for p in props if p.replaces]) or ["logical name (URN)"]

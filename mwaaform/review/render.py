@@ -15,7 +15,8 @@ from mwaaform.review.run import Review, StackReview
 MARKER = "<!-- mwaaform-review -->"
 # GitHub refuses comments longer than 65,536 characters.
 COMMENT_LIMIT = 65_000
-SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
+# As `pulumi preview` marks each step (an import is "=").
+SYMBOLS = {"create": "+", "import": "=", "update": "~", "replace": "+-", "delete": "-"}
 
 
 def _md(value: Any) -> str:
@@ -76,6 +77,8 @@ def _change(change: ResourceChange) -> dict[str, Any]:
         "urn": change.urn,
         "physicalName": change.physical or None,
     }
+    if change.import_id:
+        doc["importId"] = change.import_id
     if change.old_name:
         doc["oldName"] = change.old_name
     if change.old_physical and change.old_physical != change.physical:

@@ -75,18 +75,7 @@ def test_depends_on_is_passed():
     assert dep.urn in plan.one(MWAA).dependencies
 
 
-def test_custom_timeouts_reach_the_resource(monkeypatch):
-    # The mock engine does not record custom timeouts: watch the options the resource gets.
-    seen = []
-    original = aws.mwaa.Environment
-
-    def spy(resource_name, *positional, opts=None, **kwargs):
-        seen.append(opts.custom_timeouts)
-        return original(resource_name, *positional, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.mwaa, "Environment", spy)
-    run_program(lambda: AirflowEnvironment("analytics-dev", args(timeouts=("3h", "4h", "90m"))))
-    run_program(lambda: AirflowEnvironment("analytics-dev", args()))
-    (timeouts, default) = seen
-    assert (timeouts.create, timeouts.update, timeouts.delete) == ("3h", "4h", "90m")
-    assert default is None
+def test_custom_timeouts_reach_the_resource():
+    timed = run_program(lambda: AirflowEnvironment("analytics-dev", args(timeouts=("3h", "4h", "90m")))).one(MWAA)
+    assert timed.custom_timeouts == {"create": "3h", "update": "4h", "delete": "90m"}
+    assert run_program(lambda: AirflowEnvironment("analytics-dev", args())).one(MWAA).custom_timeouts == {}

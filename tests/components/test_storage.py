@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pulumi_aws as aws
 import pytest
 
 from components.account import AccountArgs, account_provider
@@ -182,23 +181,15 @@ def test_role_arn_output_waits_for_the_policy_attachments():
 
 
 @pytest.mark.parametrize("adopt", [True, False])
-def test_adopting_retained_resources_imports_them_by_name(monkeypatch, adopt):
-    # The mock engine does not record imports: watch the options each resource gets.
-    imports = {}
-    for module, cls in [(aws.cloudwatch, "LogGroup"), (aws.s3, "Bucket"), (aws.s3, "BucketVersioning"), (aws.s3, "BucketPolicy")]:
-        original = getattr(module, cls)
-
-        def spy(resource_name, *positional, opts=None, _original=original, _cls=cls, **kwargs):
-            imports[_cls, resource_name] = opts.import_ if opts else None
-            return _original(resource_name, *positional, opts=opts, **kwargs)
-
-        monkeypatch.setattr(module, cls, spy)
-
+def test_adopting_retained_resources_imports_them_by_name(adopt):
     def program():
         LogGroups("l", LogGroupsArgs("etl", 30, {}, adopt_existing=adopt))
         DagBucket("b", DagBucketArgs("airflow-etl-1", {}, adopt_existing=adopt))
 
-    run_program(program)
-    assert imports[("LogGroup", "airflow-etl-Task")] == ("airflow-etl-Task" if adopt else None)
-    for cls in ("Bucket", "BucketVersioning", "BucketPolicy"):
-        assert imports[(cls, "b")] == ("airflow-etl-1" if adopt else None)
+    plan = run_program(program)
+    groups = {r.name: r.import_id for r in plan.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    assert groups == {f"airflow-etl-{kind}": (f"airflow-etl-{kind}" if adopt else None) for kind in ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")}
+    # The bucket and every resource that configures it are adopted by the bucket's name.
+    bucket_group = [r for r in plan.resources if r.custom and r.type.startswith("aws:s3/")]
+    assert {r.type for r in bucket_group} >= {"aws:s3/bucket:Bucket", "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPolicy:BucketPolicy"}
+    assert {r.import_id for r in bucket_group} == {"airflow-etl-1" if adopt else None}

@@ -254,6 +254,30 @@ def test_resource_options_are_recorded():
     assert not role.delete_before_replace and role.ignore_changes == [] and role.dependencies == []
 
 
+def test_import_ids_and_custom_timeouts_are_recorded_as_the_program_wrote_them():
+    def program() -> None:
+        aws.cloudwatch.LogGroup("adopted", name="airflow-e-Task", opts=pulumi.ResourceOptions(import_="airflow-e-Task"))
+        aws.cloudwatch.LogGroup(
+            "timed", name="t", opts=pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="3h", delete="1h30m"))
+        )
+        aws.cloudwatch.LogGroup("plain", name="p")
+
+    plan = run_program(program)
+    adopted, timed, plain = (plan.one("aws:cloudwatch/logGroup:LogGroup", n) for n in ("adopted", "timed", "plain"))
+    assert adopted.import_id == "airflow-e-Task" and adopted.custom_timeouts == {}
+    # Only the operations given: the SDK sends "" for update, which is no timeout.
+    assert timed.custom_timeouts == {"create": "3h", "delete": "1h30m"} and timed.import_id is None
+    assert plain.import_id is None and plain.custom_timeouts == {}
+
+
+def test_a_timeout_the_engine_cannot_parse_fails_the_plan_naming_the_resource():
+    def program() -> None:
+        aws.s3.Bucket("slow", opts=pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="3 hours")))
+
+    with pytest.raises(ValueError, match=r"aws:s3/bucket:Bucket::slow: unable to parse customTimeout Value 3 hours"):
+        run_program(program)
+
+
 def test_file_assets_are_recorded_relative_to_the_working_directory(tmp_path, monkeypatch):
     (tmp_path / "dags").mkdir()
     dag = tmp_path / "dags" / "hello.py"

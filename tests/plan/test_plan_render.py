@@ -126,6 +126,45 @@ def test_preview_json_has_the_shape_of_pulumi_preview_json():
     json.dumps(document)  # serialisable as is
 
 
+def adopting_program() -> None:
+    provider = aws.Provider("aws", region="us-east-1")
+    aws.cloudwatch.LogGroup("task", name="airflow-e-Task", opts=pulumi.ResourceOptions(provider=provider, import_="airflow-e-Task"))
+    aws.mwaa.Environment(
+        "e",
+        name="e",
+        dag_s3_path="dags",
+        execution_role_arn="arn:aws:iam::111122223333:role/r",
+        source_bucket_arn="arn:aws:s3:::b",
+        network_configuration={"subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"]},
+        opts=pulumi.ResourceOptions(provider=provider, custom_timeouts=pulumi.CustomTimeouts(create="3h", update="1.5h", delete="90m")),
+    )
+
+
+def test_preview_json_has_import_steps_and_timeouts_in_seconds_as_the_cli_does():
+    plan = run_program(adopting_program, stack="dev")
+    document = preview_json(plan, "dev")
+    steps = {s["newState"]["type"]: s for s in document["steps"]}
+    task = steps["aws:cloudwatch/logGroup:LogGroup"]
+    assert task["op"] == "import" and task["newState"]["importID"] == "airflow-e-Task"
+    assert "customTimeouts" not in task["newState"]
+    env = steps["aws:mwaa/environment:Environment"]
+    assert env["op"] == "create" and "importID" not in env["newState"]
+    # apitype.ResourceV3.customTimeouts: seconds (Go float64), keys create/update/delete.
+    assert env["newState"]["customTimeouts"] == {"create": 10800, "update": 5400, "delete": 5400}
+    # Stack, provider and environment are created; the log group is imported.
+    assert document["changeSummary"] == {"create": 3, "import": 1}
+    assert '"customTimeouts": {"create": 10800,' in json.dumps(document)
+
+
+def test_tree_marks_an_import_with_its_id_and_shows_timeouts_among_the_flags():
+    text = render_tree(run_program(adopting_program, stack="dev"), "dev")
+    assert "        = aws:cloudwatch/logGroup:LogGroup task import airflow-e-Task\n" in text
+    assert "        + aws:mwaa/environment:Environment e [timeouts: create 3h, update 1.5h, delete 90m]\n" in text
+    assert text.endswith("Resources:\n    + 3 to create\n    = 1 to import\n")
+    colored = render_tree(run_program(adopting_program, stack="dev"), "dev", color=True)
+    assert "\x1b[94m=\x1b[0m aws:cloudwatch/logGroup:LogGroup task \x1b[94mimport airflow-e-Task\x1b[0m" in colored
+
+
 def test_preview_json_masks_secrets_as_the_cli_does():
     document = preview_json(run_program(program), "test")
     token = next(s for s in document["steps"] if s["newState"]["type"] == "aws:secretsmanager/secretVersion:SecretVersion")

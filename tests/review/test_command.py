@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -158,3 +159,33 @@ def test_a_bigger_class_shows_its_monthly_cost_in_text_comment_and_json(repo, ca
     _, document, _ = review(capsys, "--base", "HEAD", "--json")
     (stack,) = json.loads(document)["stacks"]
     assert stack["cost"]["change"] == 182.5 and stack["cost"]["head"] - stack["cost"]["base"] == pytest.approx(182.5)
+
+
+def test_re_adding_a_retained_environment_with_adopt_retained_imports_it_and_destroys_nothing(repo, capsys):
+    # The environment sample-adopted was removed earlier, its log groups and bucket retained; it comes back adopting them.
+    spec = repo / "environments" / "sample.yaml"
+    spec.write_text(spec.read_text() + "  - name: sample-adopted\n    team: analytics\n    stage: dev\n    adopt_retained: true\n")
+    code, out, _ = review(capsys, "--base", "HEAD")
+    assert code == 0 and "Verdict: PASS" in out and "Destructive changes" not in out
+    stack = out[out.index("Stack sample") :]
+    for kind in ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker"):
+        group = f"airflow-sample-adopted-{kind}"
+        assert f"=  import aws:cloudwatch/logGroup:LogGroup {group} (adopts the existing {group})\n" in stack
+    assert "=  import aws:s3/bucket:Bucket sample-adopted-bucket (adopts the existing airflow-sample-adopted-" in stack
+    assert "+  create aws:mwaa/environment:Environment sample-adopted\n" in stack
+    assert "create aws:cloudwatch/logGroup" not in stack and "create aws:s3/bucket:Bucket " not in stack
+    assert ", 12 to import (adopted, not created), 0 to update, 0 to delete" in out
+
+    _, document, _ = review(capsys, "--base", "HEAD", "--json")
+    (result,) = json.loads(document)["stacks"]
+    assert result["counts"]["import"] == 12 and result["counts"]["delete"] == result["counts"]["replace"] == 0
+    assert result["destructive"] == []
+    task = next(c for c in result["changes"] if c["name"] == "airflow-sample-adopted-Task")
+    assert (task["op"], task["importId"]) == ("import", "airflow-sample-adopted-Task")
+
+    _, comment, _ = review(capsys, "--base", "HEAD", "--format", "markdown")
+    assert "| stack | replace | create | import | update | delete | destructive |" in comment
+    assert re.search(r"^\| sample \| 0 \| \d+ \| 12 \| 0 \| 0 \| 0 \|", comment, flags=re.M)
+    assert "| = import | `airflow-sample-adopted-Task` | `aws:cloudwatch/logGroup:LogGroup` | adopts the existing `airflow-sample-adopted-Task` |" in comment
+    # The adopted log groups are drawn as imported (blue), the new environment as created.
+    assert re.search(r"^  classDef import fill:#e1effe", comment, flags=re.M) and re.search(r"^  class \S+ import$", comment, flags=re.M)

@@ -127,6 +127,22 @@ def test_removing_an_environment_deletes_its_stateful_resources(compare):
     assert json.dumps([c.name for c in diff.of("create")]) == "[]"
 
 
+def test_adopt_retained_on_a_deployed_environment_changes_nothing(compare):
+    # `pulumi up` ignores the import id of a resource it already manages: no import, no update.
+    assert compare(MINIMAL, env_with("adopt_retained: true")).changes == ()
+
+
+def test_longer_timeouts_update_the_environment_and_never_replace_it(compare):
+    diff = compare(MINIMAL, env_with("timeouts: {create: 5h, delete: 150m}"))
+    env = one(diff, ENV)
+    assert (env.op, env.forced_by, env.destructive) == ("update", (), False)
+    assert [(p.path, p.old, p.new, p.replaces) for p in env.changes] == [
+        ("pulumi:customTimeouts.create", "3h", "5h", False),
+        ("pulumi:customTimeouts.delete", "2h", "150m", False),
+    ]
+    assert [c.name for c in diff.changes] == [env.name]
+
+
 def test_turning_deletion_protection_on_shows_on_the_stateful_resources(compare):
     diff = compare(MINIMAL, env_with("deletion_protection: true"))
     env = one(diff, ENV)
@@ -266,7 +282,7 @@ def test_diff_of_hand_built_plans_updates_replaces_renames_creates_and_deletes()
     assert [(c.op, c.name) for c in diff.changes] == [
         ("replace", "etl"), ("replace", "etl-dags2"), ("replace", "alarms-new"), ("create", "etl-dags-policy"), ("delete", "etl-key")
     ]
-    assert diff.counts() == {"create": 1, "update": 0, "replace": 3, "delete": 1}
+    assert diff.counts() == {"create": 1, "import": 0, "update": 0, "replace": 3, "delete": 1}
     env, bucket, topic, policy, key = diff.changes
     assert env.forced_by == ("networkConfiguration.subnetIds",)
     assert [(p.path, p.old, p.new, p.replaces) for p in env.changes] == [
@@ -289,6 +305,38 @@ def test_diff_of_hand_built_plans_updates_replaces_renames_creates_and_deletes()
     assert (key.physical, key.old_physical, key.stateful, key.destructive) == ("", "", True, True)
     assert diff.destructive == [env, bucket, key]
     assert diff.of("delete") == [key]
+
+
+def test_a_new_resource_with_an_import_id_is_imported_not_created_and_loses_nothing():
+    log = "aws:cloudwatch/logGroup:LogGroup"
+    base = plan(
+        res(log, "airflow-etl-Task", {"name": "airflow-etl-Task"}),
+        res(log, "airflow-old-Task", {"name": "airflow-old-Task"}),
+        res(ENV, "etl", {"name": "etl"}, custom_timeouts={"create": "3h"}),
+    )
+    head = plan(
+        # Adopted with the import id again (already managed): nothing to do.
+        res(log, "airflow-etl-Task", {"name": "airflow-etl-Task"}, import_id="airflow-etl-Task"),
+        # New and adopted: an import, and it takes no deleted resource's place however similar its name.
+        res(log, "airflow-new-Task", {"name": "airflow-new-Task"}, import_id="airflow-new-Task"),
+        res(BUCKET, "etl-dags", {"bucket": "acme-etl-dags"}, import_id="acme-etl-dags"),
+        res(BUCKET, "etl-dags-2", {"bucket": "acme-etl-dags-2"}),
+        # Only the timeouts differ: an update of the stack's state, not a replacement.
+        res(ENV, "etl", {"name": "etl"}, custom_timeouts={"create": "4h", "update": "4h"}),
+    )
+    diff = diff_plans("stack", base, head)
+    assert [(c.op, c.name) for c in diff.changes] == [
+        ("import", "airflow-new-Task"), ("import", "etl-dags"), ("create", "etl-dags-2"), ("update", "etl"), ("delete", "airflow-old-Task")
+    ]
+    assert diff.counts() == {"create": 1, "import": 2, "update": 1, "replace": 0, "delete": 1}
+    new_log, bucket, _, env, old_log = diff.changes
+    assert (new_log.import_id, new_log.stateful, new_log.destructive, new_log.old_name) == ("airflow-new-Task", True, False, "")
+    assert (bucket.import_id, bucket.physical, bucket.destructive) == ("acme-etl-dags", "acme-etl-dags", False)
+    assert [(p.path, p.old, p.new, p.replaces) for p in env.changes] == [
+        ("pulumi:customTimeouts.create", "3h", "4h", False),
+        ("pulumi:customTimeouts.update", MISSING, "4h", False),
+    ]
+    assert diff.destructive == [old_log]
 
 
 def test_a_deleted_and_a_created_resource_pair_only_when_same_type_and_similar_names():

@@ -13,6 +13,7 @@ import pytest
 
 from mwaaform.review import render
 from mwaaform.review.diagram import diagram
+from mwaaform.review.diff import diff_plans
 from mwaaform.review.run import review_paths
 from tests.review.test_command import repo  # noqa: F401 - the renamed-environment repository fixture
 
@@ -62,7 +63,8 @@ def test_the_comment_of_the_examples_puts_the_verdict_and_counts_first_and_folds
     assert lines[1] == "## mwaaform review: ✅ pass"
     summary = examples_comment[: examples_comment.index("<details>")]
     for stack in ("dev-analytics", "partner-eu", "prod-data"):
-        assert re.search(rf"^\| {stack} \(new\) \| 0 \| \d+ \| 0 \| 0 \| 0 \|", summary, flags=re.M)
+        # replace, create, import, update, delete, destructive
+        assert re.search(rf"^\| {stack} \(new\) \| 0 \| \d+ \| 0 \| 0 \| 0 \| 0 \|", summary, flags=re.M)
     assert examples_comment.count("<details>") == examples_comment.count("</details>")
 
 
@@ -74,6 +76,10 @@ def test_every_diagram_passes_mermaids_parser(examples_comment, repo, capsys):  
     assert len(blocks) == 4
     # A hostile name cannot break the diagram out of its label.
     blocks["hostile"] = diagram(_hostile_plan())
+    # Every kind of change gets its class, imports too.
+    adopting = _adopting_plan()
+    blocks["adopted"] = diagram(adopting, diff_plans("s", None, adopting))
+    assert "  class n2 create\n" in blocks["adopted"] and "  class n3,n4 import\n" in blocks["adopted"]
     # And the parser is no stub: a broken diagram fails.
     blocks["broken"] = "flowchart LR\n  a[[[ --> b\n"
     results = parse_with_mermaid(blocks)
@@ -113,3 +119,16 @@ def _hostile_plan():
         None,
     )
     return Plan("p", "s", [env], {})
+
+
+def _adopting_plan():
+    """A new environment that adopts its retained log groups and bucket."""
+    from mwaaform.plan.model import Plan, RecordedResource
+
+    def resource(type_: str, name: str, inputs: dict, **fields) -> RecordedResource:
+        return RecordedResource(f"urn:pulumi:s::p::{type_}::{name}", type_, name, True, inputs, {}, name, None, None, **fields)
+
+    bucket = resource("aws:s3/bucket:Bucket", "b", {"bucket": "airflow-x-1"}, import_id="airflow-x-1")
+    logs = resource("aws:cloudwatch/logGroup:LogGroup", "airflow-x-Task", {"name": "airflow-x-Task"}, import_id="airflow-x-Task")
+    env = resource("aws:mwaa/environment:Environment", "x", {"name": "x", "airflowVersion": "2.10.3"}, dependencies=[bucket.urn, logs.urn])
+    return Plan("p", "s", [env, bucket, logs], {})
