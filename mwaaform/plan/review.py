@@ -182,7 +182,7 @@ def review(plan: Plan, config: PackConfig | None = None, rules: Sequence[Rule] =
                     stack.resources[resource.urn].props,
                     resource.urn,
                     resource.name,
-                    _options(resource),
+                    stack.resources[resource.urn].opts,  # likewise built once per resource
                     stack.provider(resource),
                     rule_config,
                 )
