@@ -339,35 +339,43 @@ def adopted(aws: Clients, facts: Facts) -> Check:
     name = "adopted resources"
     if not facts.imported_buckets and not facts.imported_log_groups:
         return _skip(name, "the stack imports nothing (adopt_retained is off)")
-    problems, adopts = [], []
+    missing, foreign, adopts = [], [], []
     for bucket in facts.imported_buckets:
         try:
             head = aws.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=facts.account)
         except ClientError as exc:
             code = _code(exc)
             if code in ("404", "NoSuchBucket", "NotFound"):
-                problems.append(f"bucket {bucket} does not exist")
+                missing.append(f"bucket {bucket} does not exist")
                 continue
             if code in ("403", "AccessDenied", "Forbidden"):
-                problems.append(f"bucket {bucket} belongs to another account")
+                foreign.append(f"bucket {bucket} belongs to another account")
                 continue
             raise
         # HeadBucket answers the bucket's region (BucketRegion) wherever the bucket is; MWAA needs it in its own.
         region = head.get("BucketRegion")
         if region and region != facts.region:
-            problems.append(f"bucket {bucket} is in {region}, not {facts.region}")
+            foreign.append(f"bucket {bucket} is in {region}, not {facts.region}")
             continue
         stack = _bucket_tags(aws, bucket).get("Stack")
         adopts.append(f"bucket {bucket}" + (f" (tagged as stack {stack}'s: make sure that stack no longer manages it)"
                                             if stack and stack != facts.stack else ""))
-    missing_groups = [g for g in facts.imported_log_groups if not _log_group_exists(aws, g)]
-    problems += [f"log group {g} does not exist" for g in missing_groups]
-    adopts += [f"log group {g}" for g in facts.imported_log_groups if g not in missing_groups]
-    if problems:
-        return _fail(name, "; ".join(problems),
-                     "adopt_retained imports what an earlier stack retained, by name, in this account and region: "
-                     "turn adopt_retained off to create them instead, or restore (or rename) the retained resources")
-    return _pass(name, "adopts " + ", ".join(adopts))
+    gone = [g for g in facts.imported_log_groups if not _log_group_exists(aws, g)]
+    if gone:
+        missing.append(f"log group {gone[0]} does not exist" if len(gone) == 1 else f"log groups {', '.join(gone)} do not exist")
+    adopts += [f"log group {g}" for g in facts.imported_log_groups if g not in gone]
+    if not missing and not foreign:
+        return _pass(name, "adopts " + ", ".join(adopts))
+    fixes = []
+    if missing and adopts:
+        fixes.append("create or restore what is missing (a log group: aws logs create-log-group --log-group-name NAME), "
+                     "or delete what was retained and turn adopt_retained off")
+    elif missing:
+        fixes.append("nothing retained is here: turn adopt_retained off to create them, "
+                     "or check the account, the region and the environment names the names derive from")
+    if foreign:
+        fixes.append("a bucket of another account or region cannot be adopted: rename the environment and turn adopt_retained off")
+    return _fail(name, "; ".join(missing + foreign), "; ".join(fixes))
 
 
 def _log_group_exists(aws: Clients, group: str) -> bool:

@@ -98,7 +98,7 @@ def test_a_missing_bucket_fails_naming_it_and_the_fix(aws, adopting, moto_server
     facts = dataclasses.replace(adopting, imported_buckets=("airflow-never-retained",), imported_log_groups=())
     result = checks.adopted(aws, facts)
     assert (result.status, result.detail) == ("fail", "bucket airflow-never-retained does not exist")
-    assert "turn adopt_retained off to create them" in result.fix and "restore" in result.fix
+    assert result.fix.startswith("nothing retained is here: turn adopt_retained off to create them")
 
 
 def test_a_missing_log_group_fails_naming_it_even_when_a_longer_name_shares_its_prefix(aws, adopting, moto_server):
@@ -107,6 +107,10 @@ def test_a_missing_log_group_fails_naming_it_even_when_a_longer_name_shares_its_
                                 imported_log_groups=("airflow-half-Scheduler", "airflow-half-Task"))
     result = checks.adopted(aws, facts)
     assert (result.status, result.detail) == ("fail", "log group airflow-half-Task does not exist")
+    # The rest is there: adoption is all or nothing, so what is missing is to be created or restored.
+    assert result.fix.startswith("create or restore what is missing (a log group: aws logs create-log-group")
+    several = checks.adopted(aws, dataclasses.replace(facts, imported_log_groups=("airflow-half-DAGProcessing", "airflow-half-Task")))
+    assert several.detail == "log groups airflow-half-DAGProcessing, airflow-half-Task do not exist"
 
 
 def test_a_bucket_in_another_region_fails(aws, adopting, moto_server):
@@ -115,6 +119,7 @@ def test_a_bucket_in_another_region_fails(aws, adopting, moto_server):
     facts = dataclasses.replace(adopting, imported_buckets=("airflow-retained-eu",), imported_log_groups=())
     result = checks.adopted(aws, facts)
     assert (result.status, result.detail) == ("fail", f"bucket airflow-retained-eu is in eu-west-1, not {REGION}")
+    assert result.fix.startswith("a bucket of another account or region cannot be adopted: rename the environment")
 
 
 def test_a_bucket_of_another_account_fails(adopting):
