@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     pipeline.add_argument("--parallel", type=_positive, default=1, metavar="N", help="stacks of one wave run at once (default 1)")
     pipeline.set_defaults(func=_pipeline)
 
-    preflight = commands.add_parser("preflight", help="check each stack's account with boto3 before a rollout (network, names, keys)")
+    preflight = commands.add_parser("preflight", help="check each stack's account with boto3 before a rollout (network, names, keys, what it adopts)")
     preflight.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help="spec files or folders (default: environments)")
     preflight.set_defaults(func=_preflight)
     return parser

@@ -42,6 +42,7 @@ class Clients:
     s3: Any
     kms: Any
     mwaa: Any
+    logs: Any = None
 
 
 def _pass(name: str, detail: str) -> Check:
@@ -299,8 +300,12 @@ def _acl_decision(entries: list[dict], egress_rule: bool, port: int, vpc_cidr: s
 
 
 def buckets(aws: Clients, facts: Facts) -> Check:
-    """Each DAG bucket name is free, or its bucket is already this stack's (tags ManagedBy and Stack)."""
+    """Each DAG bucket the stack creates has a free name, or is already this stack's (tags ManagedBy
+    and Stack). A bucket the stack imports must exist instead: :func:`adopted` checks it."""
     name = "DAG bucket names"
+    if not facts.buckets:
+        adopts = f"; it adopts {', '.join(facts.imported_buckets)} (see adopted resources)" if facts.imported_buckets else ""
+        return _skip(name, "the stack creates no DAG bucket" + adopts)
     problems, notes = [], []
     for bucket in facts.buckets:
         try:
@@ -323,7 +328,62 @@ def buckets(aws: Clients, facts: Facts) -> Check:
         return _fail(name, "; ".join(problems),
                      "bucket names are global and derive from the environment name, account and region: rename the environment, "
                      "or delete or import the bucket that holds the name")
-    return _pass(name, "; ".join(notes) or "no buckets")
+    return _pass(name, "; ".join(notes))
+
+
+def adopted(aws: Clients, facts: Facts) -> Check:
+    """What `pulumi up` imports (``adopt_retained``) exists in the stack's account and region: the DAG
+    bucket (S3 HeadBucket with ExpectedBucketOwner: 403 when another account owns the name) and each
+    log group (CloudWatch Logs DescribeLogGroups by name prefix, matched exactly). A missing one
+    fails the update midway, after everything before it was created."""
+    name = "adopted resources"
+    if not facts.imported_buckets and not facts.imported_log_groups:
+        return _skip(name, "the stack imports nothing (adopt_retained is off)")
+    missing, foreign, adopts = [], [], []
+    for bucket in facts.imported_buckets:
+        try:
+            head = aws.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=facts.account)
+        except ClientError as exc:
+            code = _code(exc)
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                missing.append(f"bucket {bucket} does not exist")
+                continue
+            if code in ("403", "AccessDenied", "Forbidden"):
+                foreign.append(f"bucket {bucket} belongs to another account")
+                continue
+            raise
+        # HeadBucket answers the bucket's region (BucketRegion) wherever the bucket is; MWAA needs it in its own.
+        region = head.get("BucketRegion")
+        if region and region != facts.region:
+            foreign.append(f"bucket {bucket} is in {region}, not {facts.region}")
+            continue
+        stack = _bucket_tags(aws, bucket).get("Stack")
+        adopts.append(f"bucket {bucket}" + (f" (tagged as stack {stack}'s: make sure that stack no longer manages it)"
+                                            if stack and stack != facts.stack else ""))
+    gone = [g for g in facts.imported_log_groups if not _log_group_exists(aws, g)]
+    if gone:
+        missing.append(f"log group {gone[0]} does not exist" if len(gone) == 1 else f"log groups {', '.join(gone)} do not exist")
+    adopts += [f"log group {g}" for g in facts.imported_log_groups if g not in gone]
+    if not missing and not foreign:
+        return _pass(name, "adopts " + ", ".join(adopts))
+    fixes = []
+    if missing and adopts:
+        fixes.append("create or restore what is missing (a log group: aws logs create-log-group --log-group-name NAME), "
+                     "or delete what was retained and turn adopt_retained off")
+    elif missing:
+        fixes.append("nothing retained is here: turn adopt_retained off to create them, "
+                     "or check the account, the region and the environment names the names derive from")
+    if foreign:
+        fixes.append("a bucket of another account or region cannot be adopted: rename the environment and turn adopt_retained off")
+    return _fail(name, "; ".join(missing + foreign), "; ".join(fixes))
+
+
+def _log_group_exists(aws: Clients, group: str) -> bool:
+    """A prefix also matches longer names (``...-Task`` and ``...-TaskRunner``): only an exact name counts."""
+    for page in aws.logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=group):
+        if any(g.get("logGroupName") == group for g in page.get("logGroups", [])):
+            return True
+    return False
 
 
 # The four settings of an S3 public access block; MWAA requires every one on the DAG bucket
@@ -425,6 +485,6 @@ def environment_names(aws: Clients, facts: Facts) -> Check:
 
 
 CHECKS: tuple[Callable[[Clients, Facts], Check], ...] = (
-    vpc, subnets, private, egress, security_groups, security_group_rules, network_acls, buckets, brought_buckets, keys,
-    environment_names,
+    vpc, subnets, private, egress, security_groups, security_group_rules, network_acls, buckets, adopted, brought_buckets,
+    keys, environment_names,
 )

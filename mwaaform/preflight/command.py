@@ -94,7 +94,7 @@ def run_checks(facts: Facts, base=None) -> list[Check]:
     session, checks = assume(facts, base)
     if session is None:
         return checks
-    clients = Clients(*(session.client(name, region_name=facts.region) for name in ("ec2", "s3", "kms", "mwaa")))
+    clients = Clients(*(session.client(name, region_name=facts.region) for name in ("ec2", "s3", "kms", "mwaa", "logs")))
     for check in CHECKS:
         try:
             checks.append(check(clients, facts))
@@ -103,7 +103,8 @@ def run_checks(facts: Facts, base=None) -> list[Check]:
             checks.append(Check(label, "fail", f"could not check: {exc}",
                                 "the deploy role needs read access: ec2:Describe*, s3:ListBucket and s3:GetBucketTagging "
                                 "(and of a brought bucket s3:GetBucketLocation, s3:GetBucketVersioning and "
-                                "s3:GetBucketPublicAccessBlock), kms:DescribeKey, airflow:ListEnvironments and airflow:GetEnvironment"))
+                                "s3:GetBucketPublicAccessBlock), kms:DescribeKey, airflow:ListEnvironments and airflow:GetEnvironment "
+                                "(and with adopt_retained logs:DescribeLogGroups)"))
     return checks
 
 

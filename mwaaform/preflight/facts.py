@@ -1,8 +1,10 @@
 """What a preflight checks, read from the stack's recorded plan.
 
 The plan is the one truth about what the stack will create and reference: the provider's deploy
-role and account, the environments' subnets and security groups, the buckets and keys. The only
-facts the plan does not hold are the availability zones the spec declares for existing subnets.
+role and account, the environments' subnets and security groups, the buckets and keys, and what
+`pulumi up` imports (adopts) instead of creating (``adopt_retained``: each resource's import id).
+The only facts the plan does not hold are the availability zones the spec declares for existing
+subnets.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 BUCKET = "aws:s3/bucket:Bucket"
 KMS_KEY = "aws:kms/key:Key"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,11 @@ class Facts:
     # Each environment's groups, planned ones included: its members talk to each other through them.
     environment_security_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     planned_rules: tuple[PlannedRule, ...] = ()
-    buckets: tuple[str, ...] = ()  # the DAG buckets the stack creates
+    buckets: tuple[str, ...] = ()  # the DAG buckets the stack creates (not those it imports)
+    # What `pulumi up` imports instead of creating (adopt_retained), by import id: it must exist.
+    # A bucket's configuration resources are imported by the bucket's name too.
+    imported_buckets: tuple[str, ...] = ()
+    imported_log_groups: tuple[str, ...] = ()
     brought_buckets: tuple[str, ...] = ()  # DAG buckets the spec brings (`bucket.name`)
     referenced_keys: tuple[str, ...] = ()  # KMS key ARNs used but not created by the stack
     environments: tuple[str, ...] = ()
@@ -91,7 +98,8 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
     declared = {s.id: s.availability_zone for s in existing.private_subnets} if existing else {}
     created_keys = {r.outputs.get("arn") for r in plan.of_type(KMS_KEY)}
     referenced_keys = sorted({k for e in environments if isinstance(k := e.inputs.get("kmsKey"), str) and k not in created_keys})
-    created_buckets = sorted(b for r in plan.of_type(BUCKET) if isinstance(b := r.inputs.get("bucket"), str))
+    created_buckets = sorted(b for r in plan.of_type(BUCKET) if not r.import_id and isinstance(b := r.inputs.get("bucket"), str))
+    imported_buckets = _imported(plan, BUCKET)
     sources = {a.removeprefix("arn:aws:s3:::") for e in environments if isinstance(a := e.inputs.get("sourceBucketArn"), str)}
 
     return Facts(
@@ -106,10 +114,17 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
         environment_security_groups=groups_of,
         planned_rules=tuple(_planned_rules(plan)),
         buckets=tuple(created_buckets),
-        brought_buckets=tuple(sorted(sources - set(created_buckets))),
+        imported_buckets=imported_buckets,
+        imported_log_groups=_imported(plan, LOG_GROUP),
+        brought_buckets=tuple(sorted(sources - set(created_buckets) - set(imported_buckets))),
         referenced_keys=tuple(referenced_keys),
         environments=tuple(sorted(n for e in environments if isinstance(n := e.inputs.get("name"), str))),
     )
+
+
+def _imported(plan: Plan, type_: str) -> tuple[str, ...]:
+    """The import ids of the resources of this type `pulumi up` adopts (a bucket's and a log group's is its name)."""
+    return tuple(sorted({r.import_id for r in plan.of_type(type_) if r.import_id}))
 
 
 def _planned_rules(plan: Plan):

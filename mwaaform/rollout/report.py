@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from mwaaform.rollout.engine import Event, Outcome
 
-# Pulumi's change-summary operations, in the order `pulumi up` prints them.
-_OPERATIONS = (("create", "+"), ("update", "~"), ("replace", "+-"), ("delete", "-"))
+# Pulumi's change-summary operations with the symbol `pulumi up` marks each with, in the order of
+# the change review (mwaaform.review): an import (adopt_retained adopts an existing resource) is
+# "=", as the review and the plan's tree mark it; an import that replaces is Pulumi's "=>".
+_OPERATIONS = (("create", "+"), ("import", "="), ("update", "~"), ("replace", "+-"), ("import-replacement", "=>"), ("delete", "-"))
 
 
 def changes_text(changes: Mapping[str, int]) -> str:
-    """``{"create": 3, "same": 20}`` -> ``+3``; nothing to change -> ``no changes``."""
+    """``{"create": 3, "import": 6, "same": 20}`` -> ``+3 =6``; nothing to change -> ``no changes``."""
     parts = [f"{sign}{changes[op]}" for op, sign in _OPERATIONS if changes.get(op)]
     other = sorted(op for op, count in changes.items() if count and op not in dict(_OPERATIONS) and op != "same")
     parts += [f"{op} {changes[op]}" for op in other]

@@ -74,6 +74,7 @@ def test_facts_come_from_the_recorded_plan(facts, networks):
     assert net.group in groups and len(groups) == 2  # the stack's own group, then the existing one
     assert facts.environments == ("preflight-dev",)
     assert len(facts.buckets) == 1 and facts.buckets[0].startswith("airflow-preflight-dev-")
+    assert (facts.imported_buckets, facts.imported_log_groups) == ((), ())  # no adopt_retained: nothing to import
     assert facts.referenced_keys == ()
 
 

@@ -135,6 +135,22 @@ def test_changes_text():
     assert changes_text({"create": 2, "update": 1, "replace": 1, "delete": 3, "same": 4}) == "+2 ~1 +-1 -3"
 
 
+def test_changes_text_marks_imports_as_the_review_does():
+    # A stack re-adding an environment with adopt_retained: Pulumi counts the adopted resources as "import".
+    from mwaaform.review.render import SYMBOLS
+
+    assert changes_text({"create": 25, "import": 13, "same": 2}) == "+25 =13"
+    assert changes_text({"import-replacement": 1, "delete": 1}) == "=>1 -1"  # Pulumi's own mark
+    # Every op of the change review, with the review's symbol and in its order.
+    assert changes_text(dict.fromkeys(SYMBOLS, 1)) == " ".join(f"{symbol}1" for symbol in SYMBOLS.values())
+
+
+def test_summary_table_counts_imports():
+    outcomes = [Outcome(target("d1", "dev"), "1", "updated", {"create": 25, "import": 13, "same": 2}, 95.0, "build/rollout/d1.log")]
+    row = summary_table(outcomes).splitlines()[2]
+    assert row.split()[4:7] == ["updated", "+25", "=13"]
+
+
 def test_progress_prints_a_line_per_event_off_a_terminal(capsys):
     import sys
 
