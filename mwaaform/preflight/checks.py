@@ -299,6 +299,23 @@ def _acl_decision(entries: list[dict], egress_rule: bool, port: int, vpc_cidr: s
 # --- names and keys ----------------------------------------------------------------------------
 
 
+MISSING, FOREIGN, FOUND = "missing", "foreign", "found"
+
+
+def _head_bucket(aws: Clients, bucket: str, account: str) -> tuple[str, dict]:
+    """Whether ``bucket`` is ``FOUND`` in ``account`` (with S3's HeadBucket answer), ``MISSING``,
+    or ``FOREIGN``: HeadBucket with ExpectedBucketOwner answers 403 when another account owns it."""
+    try:
+        return FOUND, aws.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
+    except ClientError as exc:
+        code = _code(exc)
+        if code in ("404", "NoSuchBucket", "NotFound"):
+            return MISSING, {}
+        if code in ("403", "AccessDenied", "Forbidden"):
+            return FOREIGN, {}
+        raise
+
+
 def buckets(aws: Clients, facts: Facts) -> Check:
     """Each DAG bucket the stack creates has a free name, or is already this stack's (tags ManagedBy
     and Stack). A bucket the stack imports must exist instead: :func:`adopted` checks it."""
@@ -308,17 +325,13 @@ def buckets(aws: Clients, facts: Facts) -> Check:
         return _skip(name, "the stack creates no DAG bucket" + adopts)
     problems, notes = [], []
     for bucket in facts.buckets:
-        try:
-            aws.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=facts.account)
-        except ClientError as exc:
-            code = _code(exc)
-            if code in ("404", "NoSuchBucket", "NotFound"):
-                notes.append(f"{bucket} is free")
-                continue
-            if code in ("403", "AccessDenied", "Forbidden"):
-                problems.append(f"{bucket} belongs to another account")
-                continue
-            raise
+        found, _ = _head_bucket(aws, bucket, facts.account)
+        if found == MISSING:
+            notes.append(f"{bucket} is free")
+            continue
+        if found == FOREIGN:
+            problems.append(f"{bucket} belongs to another account")
+            continue
         tags = _bucket_tags(aws, bucket)
         if tags.get("ManagedBy") == "mwaaform" and tags.get("Stack") == facts.stack:
             notes.append(f"{bucket} is already this stack's")
@@ -341,17 +354,13 @@ def adopted(aws: Clients, facts: Facts) -> Check:
         return _skip(name, "the stack imports nothing (adopt_retained is off)")
     missing, foreign, adopts = [], [], []
     for bucket in facts.imported_buckets:
-        try:
-            head = aws.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=facts.account)
-        except ClientError as exc:
-            code = _code(exc)
-            if code in ("404", "NoSuchBucket", "NotFound"):
-                missing.append(f"bucket {bucket} does not exist")
-                continue
-            if code in ("403", "AccessDenied", "Forbidden"):
-                foreign.append(f"bucket {bucket} belongs to another account")
-                continue
-            raise
+        found, head = _head_bucket(aws, bucket, facts.account)
+        if found == MISSING:
+            missing.append(f"bucket {bucket} does not exist")
+            continue
+        if found == FOREIGN:
+            foreign.append(f"bucket {bucket} belongs to another account")
+            continue
         # HeadBucket answers the bucket's region (BucketRegion) wherever the bucket is; MWAA needs it in its own.
         region = head.get("BucketRegion")
         if region and region != facts.region:
