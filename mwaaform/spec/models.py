@@ -301,8 +301,9 @@ S3BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,
 class Timeouts(SpecModel):
     """How long `pulumi up` waits for MWAA to create, update or delete the environment. MWAA
     operations commonly take 20 to 40 minutes and can exceed an hour; the defaults are longer
-    than the provider's own (create 120m, update 120m, delete 90m in terraform-provider-aws's
-    `aws_mwaa_environment`, which pulumi-aws inherits)."""
+    than the provider's own (create 120m, update 90m, delete 90m: `schema.ResourceTimeout` of
+    `aws_mwaa_environment` in terraform-provider-aws's internal/service/mwaa/environment.go,
+    which pulumi-aws bridges)."""
 
     create: Duration = Field(default="3h", description="Create timeout (`90m`, `3h`).")
     update: Duration = Field(default="3h", description="Update timeout.")
