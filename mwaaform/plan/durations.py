@@ -40,3 +40,13 @@ def timeout_seconds(timeouts: dict[str, str]) -> dict[str, float]:
         if op in timeouts and (value := seconds(timeouts[op])):
             result[op] = int(value) if value.is_integer() else value
     return result
+
+
+def duration_text(value: float) -> str:
+    """Seconds as one duration text (10800 -> "3h", 9000 -> "2h30m", 0.3 -> "0.3s"): every way of
+    writing the same time ("180m", "3h") reads the same, as the engine stores it (in seconds)."""
+    sign, rest = ("-", -value) if value < 0 else ("", value)
+    hours, rest = divmod(rest, 3600)
+    minutes, rest = divmod(rest, 60)
+    parts = [f"{int(hours)}h" if hours else "", f"{int(minutes)}m" if minutes else "", f"{rest:g}s" if rest else ""]
+    return sign + ("".join(parts) or "0s")
