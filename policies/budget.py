@@ -34,8 +34,9 @@ def over_budget(estimate) -> list[tuple[str | None, str]]:
 
 MISSING_ESTIMATOR = (
     "budgets are set in the spec, but this policy pack's virtualenv has no mwaaform (the price table "
-    "and the estimate are mwaaform's), so they were not checked: add mwaaform to the pack's "
-    "requirements.txt, or run `mwaaform plan`, which checks them"
+    "and the estimate are mwaaform's), so they were not checked: install this project in the pack's "
+    "virtualenv (from policies/: venv/bin/pip install -r requirements.txt ..), or run `mwaaform plan`, "
+    "which checks them"
 )
 
 

@@ -85,3 +85,17 @@ def test_a_pack_without_mwaaform_says_the_budgets_went_unchecked(monkeypatch):
     reports.clear()
     budget_validator(_args("dev-analytics", {}), lambda message, urn=None: reports.append(message))
     assert reports == []
+
+
+def test_the_install_a_bare_pack_is_told_is_the_one_its_readme_gives():
+    # Installing the project from its folder: a package named mwaaform on PyPI would be someone else's.
+    import re
+    from pathlib import Path
+
+    from policies.budget import MISSING_ESTIMATOR
+
+    readme = (Path(__file__).resolve().parents[2] / "policies" / "README.md").read_text()
+    (command,) = re.findall(r"^venv/bin/pip install .*$", readme, re.M)
+    assert command == "venv/bin/pip install -r requirements.txt .."
+    assert command in MISSING_ESTIMATOR
+
