@@ -9,7 +9,7 @@ the engine passes it, and reports nothing when there are no budgets to compare w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -41,11 +41,14 @@ MISSING_ESTIMATOR = (
 
 
 def _has_budget(cost: Any) -> bool:
-    """Whether the ``cost`` output sets a budget for the stack or one of its environments."""
-    if not isinstance(cost, dict):
+    """Whether the ``cost`` output sets a budget for the stack or one of its environments. Under
+    ``pulumi preview`` the props are pulumi-policy's read-only proxies: mappings, not dicts."""
+    if not isinstance(cost, Mapping):
         return False
     environments = cost.get("environments") or {}
-    return cost.get("budget") is not None or any(isinstance(e, dict) and e.get("budget") is not None for e in environments.values())
+    return cost.get("budget") is not None or (
+        isinstance(environments, Mapping) and any(isinstance(e, Mapping) and e.get("budget") is not None for e in environments.values())
+    )
 
 
 def budget_validator(args: Any, report_violation: Callable[..., None]) -> None:

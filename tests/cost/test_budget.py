@@ -41,6 +41,26 @@ def test_environment_over_budget_is_reported_on_its_environment():
     assert round(recorded("prod-data").environments["reporting-prod"].monthly, 2) == 637.85
 
 
+def test_budgets_are_checked_in_the_props_pulumi_policy_hands_over():
+    # Under `pulumi preview --policy-pack`, every props object is pulumi-policy's unknown-checking
+    # proxy (a Mapping, not a dict), the stack's `cost` output included.
+    from pulumi_policy.proxy import unknown_checking_proxy
+
+    for budgets, expected in (({"budget": 300}, "stack dev-analytics is estimated at $401.02"), ({}, None)):
+        args = _args("dev-analytics", budgets)
+        for resource in args.resources:
+            resource.props = unknown_checking_proxy(resource.props)
+        reports = []
+        budget_validator(args, lambda message, urn=None: reports.append(message))
+        assert [m[: len(expected)] for m in reports] == ([expected] if expected else [])
+    env_budget = _args("prod-data", {})  # reporting-prod's own budget, in `cost.environments`
+    for resource in env_budget.resources:
+        resource.props = unknown_checking_proxy(resource.props)
+    reports = []
+    budget_validator(env_budget, lambda message, urn=None: reports.append(message))
+    assert reports == ["environment reporting-prod is estimated at $637.85 a month, over its budget of $600.00"]
+
+
 def test_stack_over_budget_and_within_budget():
     reports = []
     budget_validator(_args("dev-analytics", {"budget": 300}), lambda message, urn=None: reports.append(message))
