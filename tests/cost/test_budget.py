@@ -51,7 +51,7 @@ def test_budgets_are_checked_in_the_props_pulumi_policy_hands_over():
         for resource in args.resources:
             resource.props = unknown_checking_proxy(resource.props)
         reports = []
-        budget_validator(args, lambda message, urn=None: reports.append(message))
+        budget_validator(args, lambda message, urn=None, reports=reports: reports.append(message))
         assert [m[: len(expected)] for m in reports] == ([expected] if expected else [])
     env_budget = _args("prod-data", {})  # reporting-prod's own budget, in `cost.environments`
     for resource in env_budget.resources:
