@@ -9,7 +9,7 @@ the engine passes it, and reports nothing when there are no budgets to compare w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,17 +34,21 @@ def over_budget(estimate) -> list[tuple[str | None, str]]:
 
 MISSING_ESTIMATOR = (
     "budgets are set in the spec, but this policy pack's virtualenv has no mwaaform (the price table "
-    "and the estimate are mwaaform's), so they were not checked: add mwaaform to the pack's "
-    "requirements.txt, or run `mwaaform plan`, which checks them"
+    "and the estimate are mwaaform's), so they were not checked: install this project in the pack's "
+    "virtualenv (from policies/: venv/bin/pip install -r requirements.txt ..), or run `mwaaform plan`, "
+    "which checks them"
 )
 
 
 def _has_budget(cost: Any) -> bool:
-    """Whether the ``cost`` output sets a budget for the stack or one of its environments."""
-    if not isinstance(cost, dict):
+    """Whether the ``cost`` output sets a budget for the stack or one of its environments. Under
+    ``pulumi preview`` the props are pulumi-policy's read-only proxies: mappings, not dicts."""
+    if not isinstance(cost, Mapping):
         return False
     environments = cost.get("environments") or {}
-    return cost.get("budget") is not None or any(isinstance(e, dict) and e.get("budget") is not None for e in environments.values())
+    return cost.get("budget") is not None or (
+        isinstance(environments, Mapping) and any(isinstance(e, Mapping) and e.get("budget") is not None for e in environments.values())
+    )
 
 
 def budget_validator(args: Any, report_violation: Callable[..., None]) -> None:

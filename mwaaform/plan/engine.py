@@ -84,7 +84,9 @@ def run_program(
     try:
         with _no_stack_capture():
             context.run(_run, program, project, stack, full_config, mocks, monitor, logger, loop, preview)
-    except BaseException as exc:
+    except Exception as exc:
+        # An error after a look-up the program swallowed: the look-up is the cause. An interrupt
+        # (Ctrl-C, SystemExit) stays what it is.
         if lookups and not isinstance(exc, CloudLookupError):
             raise CloudLookupError(lookups[0]) from exc
         raise

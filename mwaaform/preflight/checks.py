@@ -21,7 +21,7 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from mwaaform.network.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES, service_name
-from mwaaform.preflight.facts import Facts
+from mwaaform.preflight.facts import AdoptedLogGroup, Facts
 
 Status = Literal["pass", "fail", "skip"]
 # Ports the members of an environment use between each other: HTTPS and the metadata database.
@@ -369,11 +369,18 @@ def adopted(aws: Clients, facts: Facts) -> Check:
         stack = _bucket_tags(aws, bucket).get("Stack")
         adopts.append(f"bucket {bucket}" + (f" (tagged as stack {stack}'s: make sure that stack no longer manages it)"
                                             if stack and stack != facts.stack else ""))
-    gone = [g for g in facts.imported_log_groups if not _log_group_exists(aws, g)]
+    existing = {g: _log_group(aws, g) for g in facts.imported_log_groups}
+    gone = [g for g, found in existing.items() if found is None]
     if gone:
         missing.append(f"log group {gone[0]} does not exist" if len(gone) == 1 else f"log groups {', '.join(gone)} do not exist")
     adopts += [f"log group {g}" for g in facts.imported_log_groups if g not in gone]
-    if not missing and not foreign:
+    planned = {g.name: g for g in facts.adopted_log_groups}
+    differing: dict[str, list[str]] = {}  # how -> the log groups that differ so
+    for group, found in existing.items():
+        for how in _log_group_differs(planned[group], found) if found is not None and group in planned else ():
+            differing.setdefault(how, []).append(group)
+    differ = [f"log group{'s' if len(gs) > 1 else ''} {', '.join(gs)}: {how}" for how, gs in differing.items()]
+    if not missing and not foreign and not differ:
         return _pass(name, "adopts " + ", ".join(adopts))
     fixes = []
     if missing and adopts:
@@ -384,15 +391,40 @@ def adopted(aws: Clients, facts: Facts) -> Check:
                      "or check the account, the region and the environment names the names derive from")
     if foreign:
         fixes.append("a bucket of another account or region cannot be adopted: rename the environment and turn adopt_retained off")
-    return _fail(name, "; ".join(missing + foreign), "; ".join(fixes))
+    if differ:
+        fixes.append("Pulumi imports only what matches the program (else: inputs to import do not match the existing resource): "
+                     "give the environment the retained key (encryption.key_arn) and retention (logging.retention_days), "
+                     "or delete the retained log groups and turn adopt_retained off")
+    return _fail(name, "; ".join(missing + foreign + differ), "; ".join(fixes))
 
 
-def _log_group_exists(aws: Clients, group: str) -> bool:
-    """A prefix also matches longer names (``...-Task`` and ``...-TaskRunner``): only an exact name counts."""
+def _log_group(aws: Clients, group: str) -> dict | None:
+    """DescribeLogGroups' entry of ``group``, or None. A prefix also matches longer names
+    (``...-Task`` and ``...-TaskRunner``): only an exact name counts."""
     for page in aws.logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=group):
-        if any(g.get("logGroupName") == group for g in page.get("logGroups", [])):
-            return True
-    return False
+        for entry in page.get("logGroups", []):
+            if entry.get("logGroupName") == group:
+                return entry
+    return None
+
+
+def _log_group_differs(planned: AdoptedLogGroup, found: dict) -> list[str]:
+    """How an existing log group differs from what the plan imports it as: its key (DescribeLogGroups
+    gives kmsKeyId as the key's ARN) and retention (retentionInDays, left out when logs are kept forever)."""
+    differs = []
+    key = found.get("kmsKeyId")
+    under = f"encrypted with {key}" if key else "not encrypted"
+    if planned.new_key:
+        differs.append(f"{under}, the stack with the new key it creates")
+    elif key != planned.kms_key:
+        differs.append(f"{under}, the stack with " + (planned.kms_key or "no key"))
+    retention = found.get("retentionInDays")
+    if retention != planned.retention_days:
+        def days(n: int | None) -> str:
+            return f"{n} days" if n else "forever"
+
+        differs.append(f"logs kept {days(retention)}, the stack says {days(planned.retention_days)}")
+    return differs
 
 
 # The four settings of an S3 public access block; MWAA requires every one on the DAG bucket

@@ -40,6 +40,17 @@ class PlannedRule:
 
 
 @dataclass(frozen=True)
+class AdoptedLogGroup:
+    """What the plan declares for a log group `pulumi up` imports: Pulumi refuses an import whose
+    inputs differ from what exists ("inputs to import do not match the existing resource")."""
+
+    name: str
+    kms_key: str | None  # the key ARN the plan encrypts it with; None: no key
+    new_key: bool  # that key is one the stack creates, which no retained group can be under yet
+    retention_days: int | None  # None: kept forever
+
+
+@dataclass(frozen=True)
 class Facts:
     stack: str
     account: str
@@ -58,6 +69,7 @@ class Facts:
     # A bucket's configuration resources are imported by the bucket's name too.
     imported_buckets: tuple[str, ...] = ()
     imported_log_groups: tuple[str, ...] = ()
+    adopted_log_groups: tuple[AdoptedLogGroup, ...] = ()  # the same, with their planned key and retention
     brought_buckets: tuple[str, ...] = ()  # DAG buckets the spec brings (`bucket.name`)
     referenced_keys: tuple[str, ...] = ()  # KMS key ARNs used but not created by the stack
     environments: tuple[str, ...] = ()
@@ -116,6 +128,8 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
         buckets=tuple(created_buckets),
         imported_buckets=imported_buckets,
         imported_log_groups=_imported(plan, LOG_GROUP),
+        adopted_log_groups=tuple(sorted((_adopted_log_group(r, created_keys) for r in plan.of_type(LOG_GROUP) if r.import_id),
+                                        key=lambda g: g.name)),
         brought_buckets=tuple(sorted(sources - set(created_buckets) - set(imported_buckets))),
         referenced_keys=tuple(referenced_keys),
         environments=tuple(sorted(n for e in environments if isinstance(n := e.inputs.get("name"), str))),
@@ -125,6 +139,17 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
 def _imported(plan: Plan, type_: str) -> tuple[str, ...]:
     """The import ids of the resources of this type `pulumi up` adopts (a bucket's and a log group's is its name)."""
     return tuple(sorted({r.import_id for r in plan.of_type(type_) if r.import_id}))
+
+
+def _adopted_log_group(resource, created_keys: set) -> AdoptedLogGroup:
+    key = resource.inputs.get("kmsKeyId")
+    retention = resource.inputs.get("retentionInDays")
+    return AdoptedLogGroup(
+        resource.import_id,
+        key if isinstance(key, str) else None,
+        isinstance(key, str) and key in created_keys,
+        retention if isinstance(retention, int) and retention > 0 else None,
+    )
 
 
 def _planned_rules(plan: Plan):

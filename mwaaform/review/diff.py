@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mwaaform.plan.durations import duration_text, timeout_seconds
 from mwaaform.plan.model import Plan, RecordedResource
 from mwaaform.plan.replacing import MISSING, replacing_changes, rules_for
 
@@ -135,8 +136,10 @@ def properties(resource: RecordedResource) -> dict[str, Any]:
         props["tagsAll"] = resource.outputs["tagsAll"]
     props["pulumi:protect"] = resource.protect
     props["pulumi:retainOnDelete"] = resource.retain_on_delete
-    if resource.custom_timeouts:
-        props["pulumi:customTimeouts"] = dict(resource.custom_timeouts)
+    # Compared as the engine stores them, in seconds ("180m" is "3h"; a zero one is none), shown
+    # as one duration text each.
+    if timeouts := timeout_seconds(resource.custom_timeouts):
+        props["pulumi:customTimeouts"] = {op: duration_text(value) for op, value in timeouts.items()}
     return props
 
 

@@ -73,7 +73,8 @@ def missing_pack_virtualenv(project: Path) -> str | None:
         return None
     return (
         f"the policy pack's virtualenv {POLICY_PACK}/{venv} does not exist, and the Pulumi CLI cannot run the pack "
-        f"without it: cd {POLICY_PACK} && python3 -m venv {venv} && {venv}/bin/pip install -r requirements.txt"
+        f"without it: cd {POLICY_PACK} && python3 -m venv {venv} && {venv}/bin/pip install -r requirements.txt .. "
+        "(pulumi-policy, and this project for the budget rule's prices)"
     )
 
 

@@ -41,6 +41,26 @@ def test_environment_over_budget_is_reported_on_its_environment():
     assert round(recorded("prod-data").environments["reporting-prod"].monthly, 2) == 637.85
 
 
+def test_budgets_are_checked_in_the_props_pulumi_policy_hands_over():
+    # Under `pulumi preview --policy-pack`, every props object is pulumi-policy's unknown-checking
+    # proxy (a Mapping, not a dict), the stack's `cost` output included.
+    from pulumi_policy.proxy import unknown_checking_proxy
+
+    for budgets, expected in (({"budget": 300}, "stack dev-analytics is estimated at $401.02"), ({}, None)):
+        args = _args("dev-analytics", budgets)
+        for resource in args.resources:
+            resource.props = unknown_checking_proxy(resource.props)
+        reports = []
+        budget_validator(args, lambda message, urn=None, reports=reports: reports.append(message))
+        assert [m[: len(expected)] for m in reports] == ([expected] if expected else [])
+    env_budget = _args("prod-data", {})  # reporting-prod's own budget, in `cost.environments`
+    for resource in env_budget.resources:
+        resource.props = unknown_checking_proxy(resource.props)
+    reports = []
+    budget_validator(env_budget, lambda message, urn=None: reports.append(message))
+    assert reports == ["environment reporting-prod is estimated at $637.85 a month, over its budget of $600.00"]
+
+
 def test_stack_over_budget_and_within_budget():
     reports = []
     budget_validator(_args("dev-analytics", {"budget": 300}), lambda message, urn=None: reports.append(message))
@@ -85,3 +105,17 @@ def test_a_pack_without_mwaaform_says_the_budgets_went_unchecked(monkeypatch):
     reports.clear()
     budget_validator(_args("dev-analytics", {}), lambda message, urn=None: reports.append(message))
     assert reports == []
+
+
+def test_the_install_a_bare_pack_is_told_is_the_one_its_readme_gives():
+    # Installing the project from its folder: a package named mwaaform on PyPI would be someone else's.
+    import re
+    from pathlib import Path
+
+    from policies.budget import MISSING_ESTIMATOR
+
+    readme = (Path(__file__).resolve().parents[2] / "policies" / "README.md").read_text()
+    (command,) = re.findall(r"^venv/bin/pip install .*$", readme, re.M)
+    assert command == "venv/bin/pip install -r requirements.txt .."
+    assert command in MISSING_ESTIMATOR
+

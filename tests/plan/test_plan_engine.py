@@ -198,6 +198,24 @@ def test_a_cloud_lookup_fails_the_plan_even_if_the_program_swallows_the_error():
         run_program(swallows)
 
 
+def test_an_interrupt_after_a_swallowed_lookup_stays_an_interrupt():
+    # Ctrl-C while the plan runs (here in an apply) ends it as an interrupt, whatever was looked up
+    # before. (An error the program itself raises gives way to the look-up's in the SDK.)
+    def stop(_: object) -> None:
+        raise KeyboardInterrupt
+
+    def interrupted() -> None:
+        try:
+            aws.get_availability_zones()
+        except Exception:  # noqa: BLE001 - the point of the test
+            pass
+        aws.s3.Bucket("b").arn.apply(stop)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_program(interrupted)
+    assert len(run_program(lambda: aws.s3.Bucket("b")).resources) == 2  # the next plan runs as usual
+
+
 def test_a_cloud_lookup_inside_an_apply_fails_the_plan():
     def in_apply() -> None:
         vpc = aws.ec2.Vpc("v", cidr_block="10.0.0.0/16")

@@ -4,7 +4,7 @@ pack and the plan cache see them."""
 from __future__ import annotations
 
 from mwaaform.plan.cache import PlanCache
-from mwaaform.plan.durations import seconds, timeout_seconds
+from mwaaform.plan.durations import duration_text, seconds, timeout_seconds
 from mwaaform.plan.model import Plan, RecordedResource
 from mwaaform.plan.review import review
 from policies.base import Rule
@@ -18,8 +18,8 @@ def resource(name: str, **fields) -> RecordedResource:
 
 def test_durations_are_read_as_the_engine_reads_them():
     assert seconds("3h") == 10800 and seconds("90m") == seconds("1h30m") == seconds("1.5h") == 5400
-    assert seconds("300ms") == 0.3 and seconds("0") == 0
-    for bad in ("", "3", "3 hours", "h", "1h-30m", "3H"):
+    assert seconds("300ms") == 0.3 and seconds("0") == 0 and seconds("2562047h") == 2562047 * 3600
+    for bad in ("", "3", "3 hours", "h", "1h-30m", "3H", "\u0663h", "3000000h", "1hm"):
         try:
             seconds(bad)
         except ValueError as error:
@@ -28,6 +28,12 @@ def test_durations_are_read_as_the_engine_reads_them():
             raise AssertionError(f"{bad!r} accepted")
     assert timeout_seconds({"create": "3h", "delete": "0s"}) == {"create": 10800}
     assert timeout_seconds({}) == {}
+
+
+def test_duration_text_writes_each_time_one_way():
+    assert [duration_text(seconds(t)) for t in ("180m", "3h", "150m", "90s", "1h0m30s", "300ms", "0s", "-90m")] == [
+        "3h", "3h", "2h30m", "1m30s", "1h30s", "0.3s", "0s", "-1h30m"
+    ]
 
 
 def test_policies_see_the_timeouts_in_seconds_and_zero_where_none_is_set():

@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 from mwaaform.preflight import checks
 from mwaaform.preflight.checks import Clients
 from mwaaform.preflight.command import StackReport, facts_of, render, run_checks
-from mwaaform.preflight.facts import Facts
+from mwaaform.preflight.facts import AdoptedLogGroup, Facts
 from mwaaform.spec.loader import load
 from tests.preflight.conftest import ACCOUNT, REGION
 from tests.preflight.test_checks import spec_text
@@ -35,19 +35,34 @@ def adopting(networks, tmp_path_factory) -> Facts:
 
 
 @pytest.fixture(scope="module")
+def adopting_with_a_new_key(networks, tmp_path_factory) -> Facts:
+    """The same stack with a customer-managed key: a new key, created by the stack."""
+    text = spec_text(networks["nat"]).replace("preflight-dev", ENV)
+    path = tmp_path_factory.mktemp("adopt-key") / "adopting-stack.yaml"
+    path.write_text(text.replace("    stage: dev\n", "    stage: dev\n    adopt_retained: true\n    encryption: {key: customer_managed}\n"))
+    result = load([path])
+    assert result.ok, result.diagnostics
+    return facts_of(result.stacks[0])
+
+
+@pytest.fixture(scope="module")
 def aws(moto_server) -> Clients:
     return Clients(*(boto3.client(name, region_name=REGION) for name in ("ec2", "s3", "kms", "mwaa", "logs")))
 
 
-def retain(bucket: str, groups: tuple[str, ...], tags: dict[str, str] | None = None) -> None:
-    """What an earlier stack left behind with retain_on_delete."""
+def retain(bucket: str | None, groups: tuple[str, ...], tags: dict[str, str] | None = None, retention: int | None = 30,
+           key: str | None = None) -> None:
+    """What an earlier stack left behind with retain_on_delete (log groups kept 30 days, as the spec's)."""
     s3 = boto3.client("s3", region_name=REGION)
-    s3.create_bucket(Bucket=bucket)
-    if tags:
+    if bucket:
+        s3.create_bucket(Bucket=bucket)
+    if bucket and tags:
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
     logs = boto3.client("logs", region_name=REGION)
     for group in groups:
-        logs.create_log_group(logGroupName=group)
+        logs.create_log_group(logGroupName=group, **({"kmsKeyId": key} if key else {}))
+        if retention:
+            logs.put_retention_policy(logGroupName=group, retentionInDays=retention)
 
 
 def test_the_plan_says_what_is_imported_and_the_imported_bucket_is_not_one_to_create(adopting):
@@ -132,3 +147,32 @@ def test_a_bucket_of_another_account_fails(adopting):
         result = checks.adopted(Clients(None, s3, None, None), dataclasses.replace(adopting, imported_log_groups=()))
         stub.assert_no_pending_responses()
     assert (result.status, result.detail) == ("fail", f"bucket {bucket} belongs to another account")
+
+
+def test_the_plan_says_the_key_and_retention_each_adopted_log_group_must_have(adopting, adopting_with_a_new_key):
+    assert {(g.kms_key, g.new_key, g.retention_days) for g in adopting.adopted_log_groups} == {(None, False, 30)}
+    assert tuple(g.name for g in adopting.adopted_log_groups) == adopting.imported_log_groups
+    # With a customer-managed key the stack creates a new one: no retained group can be under it.
+    (planned,) = {(g.new_key, g.retention_days) for g in adopting_with_a_new_key.adopted_log_groups}
+    assert planned == (True, 30)
+
+
+def test_a_retained_log_group_under_another_key_or_retention_fails_as_its_import_would(aws, adopting, moto_server):
+    groups = ("airflow-keyed-Task", "airflow-keyed-Worker")
+    old_key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b5c6a1e-0000-4000-8000-000000000001"
+    retain(None, groups, retention=90, key=old_key)
+    planned = tuple(AdoptedLogGroup(g, f"arn:aws:kms:{REGION}:{ACCOUNT}:key/new", True, 30) for g in groups)
+    facts = dataclasses.replace(adopting, imported_buckets=(), imported_log_groups=groups, adopted_log_groups=planned)
+    result = checks.adopted(aws, facts)
+    assert (result.status, result.detail) == ("fail", (
+        f"log groups airflow-keyed-Task, airflow-keyed-Worker: encrypted with {old_key}, the stack with the new key it creates; "
+        "log groups airflow-keyed-Task, airflow-keyed-Worker: logs kept 90 days, the stack says 30 days"))
+    assert "give the environment the retained key (encryption.key_arn) and retention (logging.retention_days)" in result.fix
+    # Brought as the environment's key, with the retention they keep: they match, and are adopted.
+    matching = tuple(AdoptedLogGroup(g, old_key, False, 90) for g in groups)
+    result = checks.adopted(aws, dataclasses.replace(facts, adopted_log_groups=matching))
+    assert (result.status, result.detail) == ("pass", "adopts log group airflow-keyed-Task, log group airflow-keyed-Worker")
+    # A key the plan drops, or one the retained group never had, fails likewise.
+    unkeyed = tuple(AdoptedLogGroup(g, None, False, 90) for g in groups)
+    assert checks.adopted(aws, dataclasses.replace(facts, adopted_log_groups=unkeyed)).detail == (
+        f"log groups airflow-keyed-Task, airflow-keyed-Worker: encrypted with {old_key}, the stack with no key")

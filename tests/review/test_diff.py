@@ -138,9 +138,14 @@ def test_longer_timeouts_update_the_environment_and_never_replace_it(compare):
     assert (env.op, env.forced_by, env.destructive) == ("update", (), False)
     assert [(p.path, p.old, p.new, p.replaces) for p in env.changes] == [
         ("pulumi:customTimeouts.create", "3h", "5h", False),
-        ("pulumi:customTimeouts.delete", "2h", "150m", False),
+        ("pulumi:customTimeouts.delete", "2h", "2h30m", False),
     ]
     assert [c.name for c in diff.changes] == [env.name]
+
+
+def test_the_same_timeouts_written_another_way_change_nothing(compare):
+    # The engine stores timeouts in seconds: 180m is the 3h default, 120m the 2h one.
+    assert compare(MINIMAL, env_with("timeouts: {create: 180m, update: 3h, delete: 120m}")).changes == ()
 
 
 def test_turning_deletion_protection_on_shows_on_the_stateful_resources(compare):

@@ -74,7 +74,8 @@ def test_without_the_policy_packs_virtualenv_one_line_with_the_commands(tmp_path
     assert main(["rollout", "stack.yaml", "--no-preflight"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
         "mwaaform: the policy pack's virtualenv policies/venv does not exist, and the Pulumi CLI cannot run the pack "
-        "without it: cd policies && python3 -m venv venv && venv/bin/pip install -r requirements.txt"
+        "without it: cd policies && python3 -m venv venv && venv/bin/pip install -r requirements.txt .. "
+        "(pulumi-policy, and this project for the budget rule's prices)"
     ]
     # With the virtualenv there, nothing is said about it.
     from mwaaform.rollout.command import missing_pack_virtualenv
