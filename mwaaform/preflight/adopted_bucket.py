@@ -1,0 +1,159 @@
+"""How a retained DAG bucket's live configuration differs from what the plan imports it with.
+
+Pulumi imports a resource only when the program's inputs match what the provider reads back
+("inputs to import do not match the existing resource"), and the provider compares each setting
+as written: a KMS key given as its id or an alias is not the ARN the program gives, though S3
+encrypts with the same key (the provider's S3 encryption resource has no rule that treats them as
+equal). Read with S3's Get APIs, each answering one configuration:
+GetBucketEncryption, GetBucketVersioning, GetPublicAccessBlock, GetBucketOwnershipControls,
+GetBucketLifecycleConfiguration and GetBucketLogging
+(https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from mwaaform.preflight.facts import AdoptedBucket, PlannedEncryption, PlannedLifecycleRule
+
+# What S3 answers when a bucket has no such configuration.
+NOT_CONFIGURED = {
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchPublicAccessBlockConfiguration",
+    "OwnershipControlsNotFoundError",
+    "NoSuchLifecycleConfiguration",
+}
+# The lifecycle actions preflight compares; a live rule with any other is reported as different.
+COMPARED_ACTIONS = {"NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    setting: str  # "default encryption", "versioning"...
+    live: str
+    planned: str
+    same_key: bool = False  # the same KMS key, written in another form
+
+    def describe(self, bucket: str) -> str:
+        return f"bucket {bucket}: {self.setting} is {self.live}, the plan imports {self.planned}"
+
+
+def _get(call, **kwargs) -> dict | None:
+    """S3's answer, or None when the bucket has no such configuration."""
+    try:
+        return call(**kwargs)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in NOT_CONFIGURED:
+            return None
+        raise
+
+
+def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
+    """Each setting the plan imports that the live bucket does not have as written."""
+    bucket = planned.name
+    found: list[Difference] = []
+    if planned.encryption is not None:
+        answer = _get(s3.get_bucket_encryption, Bucket=bucket)
+        rules = (answer or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        found += _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
+    if planned.versioning is not None:
+        # A bucket never versioned answers no Status.
+        status = s3.get_bucket_versioning(Bucket=bucket).get("Status")
+        if status != planned.versioning:
+            found.append(Difference("versioning", status.lower() if status else "never enabled", planned.versioning.lower()))
+    if planned.public_access_block is not None:
+        answer = _get(s3.get_public_access_block, Bucket=bucket)
+        live = (answer or {}).get("PublicAccessBlockConfiguration", {})
+        wrong = [flag for flag, on in planned.public_access_block if bool(live.get(flag)) != on]
+        if answer is None and any(on for _, on in planned.public_access_block):
+            found.append(Difference("public access block", "not set", _flags(planned.public_access_block)))
+        elif wrong:
+            found.append(Difference("public access block", _flags(tuple((f, bool(live.get(f))) for f in wrong)),
+                                    _flags(tuple((f, on) for f, on in planned.public_access_block if f in wrong))))
+    if planned.object_ownership is not None:
+        answer = _get(s3.get_bucket_ownership_controls, Bucket=bucket)
+        rules = (answer or {}).get("OwnershipControls", {}).get("Rules", [])
+        live = rules[0].get("ObjectOwnership") if len(rules) == 1 else None
+        if live != planned.object_ownership:
+            found.append(Difference("object ownership", live or "not set", planned.object_ownership))
+    if planned.lifecycle is not None:
+        answer = _get(s3.get_bucket_lifecycle_configuration, Bucket=bucket)
+        live = sorted(_describe_rule(r) for r in (answer or {}).get("Rules", []))
+        wanted = sorted(r.describe() for r in planned.lifecycle)
+        if live != wanted:
+            found.append(Difference("lifecycle", "; ".join(live) or "not set", "; ".join(wanted) or "no rule"))
+    if planned.logging is not None:
+        live = s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled")
+        target, prefix = planned.logging
+        if not live or (live.get("TargetBucket"), live.get("TargetPrefix", "")) != (target, prefix):
+            found.append(Difference("access logging", _logging(live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else "off",
+                                    _logging(target, prefix)))
+    return found
+
+
+def _flags(flags: tuple[tuple[str, bool], ...]) -> str:
+    return ", ".join(f"{flag} {'on' if on else 'off'}" for flag, on in flags)
+
+
+def _logging(target: str, prefix: str) -> str:
+    return f"to {target}" + (f" under {prefix}" if prefix else "")
+
+
+def _encryption(kms: Any, planned: PlannedEncryption, rule: dict | None) -> list[Difference]:
+    """The algorithm, the key (as written) and the bucket key setting."""
+    default = (rule or {}).get("ApplyServerSideEncryptionByDefault") or {}
+    algorithm, key = default.get("SSEAlgorithm"), default.get("KMSMasterKeyID")
+    bucket_key = bool((rule or {}).get("BucketKeyEnabled"))
+    want = _sse(planned.algorithm, "the new key the stack creates" if planned.new_key else planned.kms_key)
+    if rule is None or not algorithm:
+        return [Difference("default encryption", "not set", want)]
+    live = _sse(algorithm, key)
+    if algorithm != planned.algorithm or planned.new_key:
+        return [Difference("default encryption", live, want)]
+    found = []
+    if (key or None) != planned.kms_key:
+        same = bool(key and planned.kms_key and _key_arn(kms, key, planned.kms_key) == planned.kms_key)
+        found.append(Difference("default encryption", live + (" (the same key, not written as its ARN)" if same else ""), want, same))
+    if bucket_key != planned.bucket_key:
+        found.append(Difference("S3 Bucket Key", "on" if bucket_key else "off", "on" if planned.bucket_key else "off"))
+    return found
+
+
+def _sse(algorithm: str, key: str | None) -> str:
+    if algorithm == "AES256":
+        return "SSE-S3 (AES256)"
+    return f"{algorithm} with " + (key or "the AWS managed key aws/s3")
+
+
+def _key_arn(kms: Any, key: str, planned: str) -> str | None:
+    """The ARN of the key S3 names as ``key``: an ARN as it is, a bare key id in the planned key's
+    account and region, an alias (name or ARN) resolved by KMS DescribeKey; None if it cannot be."""
+    if key.startswith("arn:") and ":key/" in key:
+        return key
+    if "alias/" not in key:
+        return planned.rsplit("/", 1)[0] + "/" + key if ":key/" in planned else None
+    try:
+        return kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+    except ClientError:
+        return None
+
+
+def _describe_rule(rule: dict) -> str:
+    """A live lifecycle rule in the words of :meth:`PlannedLifecycleRule.describe`; a rule that is not
+    for the whole bucket, or has other actions, says so (it cannot equal a planned one)."""
+    described = PlannedLifecycleRule(
+        str(rule.get("ID")), str(rule.get("Status")),
+        (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"),
+        (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation"),
+    ).describe()
+    scope = rule.get("Filter", {"Prefix": rule.get("Prefix", "")})
+    if any(v for v in scope.values()):
+        described += f" (only for {scope})"
+    others = sorted(k for k, v in rule.items() if k not in COMPARED_ACTIONS | {"ID", "Status", "Filter", "Prefix"} and v)
+    extra = sorted(k for k in ("NewerNoncurrentVersions",) if (rule.get("NoncurrentVersionExpiration") or {}).get(k))
+    if others or extra:
+        described += f" (and {', '.join(others + extra)})"
+    return described
