@@ -6,12 +6,13 @@ as written: a KMS key given as its id or an alias is not the ARN the program giv
 encrypts with the same key (the provider's S3 encryption resource has no rule that treats them as
 equal). Read with S3's Get APIs, each answering one configuration:
 GetBucketEncryption, GetBucketVersioning, GetPublicAccessBlock, GetBucketOwnershipControls,
-GetBucketLifecycleConfiguration and GetBucketLogging
+GetBucketLifecycleConfiguration, GetBucketLogging and GetBucketPolicy
 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ NOT_CONFIGURED = {
     "NoSuchPublicAccessBlockConfiguration",
     "OwnershipControlsNotFoundError",
     "NoSuchLifecycleConfiguration",
+    "NoSuchBucketPolicy",
 }
 # The lifecycle actions preflight compares; a live rule with any other is reported as different.
 COMPARED_ACTIONS = {"NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"}
@@ -91,7 +93,47 @@ def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
         if not live or (live.get("TargetBucket"), live.get("TargetPrefix", "")) != (target, prefix):
             found.append(Difference("access logging", _logging(live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else "off",
                                     _logging(target, prefix)))
+    if planned.policy is not None:
+        answer = _get(s3.get_bucket_policy, Bucket=bucket)
+        live = (answer or {}).get("Policy")
+        if not live or _statements(live) != _statements(planned.policy):
+            same_sids = bool(live) and _sids(live) == _sids(planned.policy)
+            found.append(Difference("bucket policy", f"a policy with statements {_sids(live)}" + (" written otherwise" if same_sids else "")
+                                    if live else "not set", f"a policy with statements {_sids(planned.policy)}"))
     return found
+
+
+def _statements(document: str) -> list[str] | None:
+    """A policy's statements in a form two equivalent documents share (the provider suppresses a
+    difference between equivalent policies): JSON keys sorted, a one-element list as its element,
+    lists of strings sorted, Principal "*" as {"AWS": "*"}, statements in any order; None if not JSON."""
+    try:
+        policy = json.loads(document)
+    except ValueError:
+        return None
+    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    statements = statements if isinstance(statements, list) else [statements]
+
+    def normal(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: normal({"AWS": "*"} if k == "Principal" and v == "*" else v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [normal(v) for v in value]
+            if len(items) == 1:
+                return items[0]
+            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    return sorted(json.dumps(normal(s), sort_keys=True) for s in statements)
+
+
+def _sids(document: str) -> str:
+    try:
+        statements = json.loads(document).get("Statement", [])
+    except (ValueError, AttributeError):
+        return "not JSON"
+    statements = statements if isinstance(statements, list) else [statements]
+    return ", ".join(str(s.get("Sid", "no Sid")) if isinstance(s, dict) else "?" for s in statements) or "none"
 
 
 def _flags(flags: tuple[tuple[str, bool], ...]) -> str:

@@ -417,7 +417,7 @@ def _compared(planned: AdoptedBucket) -> str:
     compared = [label for label, value in (
         ("default encryption", planned.encryption), ("versioning", planned.versioning),
         ("public access block", planned.public_access_block), ("object ownership", planned.object_ownership),
-        ("lifecycle", planned.lifecycle), ("access logging", planned.logging),
+        ("lifecycle", planned.lifecycle), ("access logging", planned.logging), ("bucket policy", planned.policy),
     ) if value is not None]
     said = f"{', '.join(compared)} as planned" if compared else "no setting compared"
     return said + (f"; not checked: {', '.join(planned.unchecked)}" if planned.unchecked else "")
@@ -438,6 +438,7 @@ _S3_COMMANDS = {
     "object ownership": "put-bucket-ownership-controls",
     "lifecycle": "put-bucket-lifecycle-configuration",
     "access logging": "put-bucket-logging",
+    "bucket policy": "put-bucket-policy",
 }
 
 

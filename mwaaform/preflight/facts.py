@@ -31,6 +31,7 @@ BUCKET_PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 BUCKET_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 # The plan's input name of each public access block setting -> S3's (GetPublicAccessBlock).
 PUBLIC_ACCESS_INPUTS = {
     "blockPublicAcls": "BlockPublicAcls",
@@ -102,6 +103,7 @@ class AdoptedBucket:
     object_ownership: str | None = None
     lifecycle: tuple[PlannedLifecycleRule, ...] | None = None
     logging: tuple[str, str] | None = None  # target bucket, target prefix
+    policy: str | None = None  # the bucket policy document (JSON)
     unchecked: tuple[str, ...] = ()  # what else it imports that preflight does not compare
 
 
@@ -228,6 +230,7 @@ def _adopted_bucket(plan: Plan, bucket: str, created_keys: set) -> AdoptedBucket
         object_ownership=values.get(BUCKET_OWNERSHIP),
         lifecycle=values.get(BUCKET_LIFECYCLE),
         logging=values.get(BUCKET_LOGGING),
+        policy=values.get(BUCKET_POLICY),
         unchecked=tuple(unchecked),
     )
 
@@ -289,6 +292,11 @@ def _logging(inputs: dict, _keys: set) -> tuple[str, str] | None:
     return (target, prefix) if isinstance(target, str) and isinstance(prefix, str) else None
 
 
+def _policy(inputs: dict, _keys: set) -> str | None:
+    policy = inputs.get("policy")
+    return policy if isinstance(policy, str) and isinstance(_json(policy), dict) else None
+
+
 _READERS = {
     BUCKET_ENCRYPTION: _encryption,
     BUCKET_VERSIONING: _versioning,
@@ -296,6 +304,7 @@ _READERS = {
     BUCKET_OWNERSHIP: _ownership,
     BUCKET_LIFECYCLE: _lifecycle,
     BUCKET_LOGGING: _logging,
+    BUCKET_POLICY: _policy,
 }
 _LABELS = {
     BUCKET_ENCRYPTION: "default encryption",
@@ -304,7 +313,7 @@ _LABELS = {
     BUCKET_OWNERSHIP: "object ownership",
     BUCKET_LIFECYCLE: "lifecycle",
     BUCKET_LOGGING: "access logging",
-    "aws:s3/bucketPolicy:BucketPolicy": "bucket policy",
+    BUCKET_POLICY: "bucket policy",
 }
 
 

@@ -4,11 +4,13 @@ longer treats the imported bucket as a name to take. Against moto's S3 and Cloud
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
+from mwaaform.iam.documents import deny_insecure_transport
 from mwaaform.preflight import checks
 from mwaaform.preflight.checks import Clients
 from mwaaform.preflight.command import StackReport, facts_of, render, run_checks
@@ -74,6 +76,8 @@ def configure(bucket: str, key: str | None = None, noncurrent_days: int = 90) ->
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={flag: True for flag in checks.PUBLIC_ACCESS_FLAGS})
     s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    # As S3 may keep it: keys in another order, the same statements.
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(deny_insecure_transport(bucket), indent=2))
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
         "ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
         "NoncurrentVersionExpiration": {"NoncurrentDays": noncurrent_days},
@@ -84,8 +88,10 @@ def configure(bucket: str, key: str | None = None, noncurrent_days: int = 90) ->
 def adopting_bucket(adopting: Facts, bucket: str, **planned) -> Facts:
     """The stack's facts adopting ``bucket`` alone, with the plan's configuration (changed by ``planned``)."""
     [configuration] = adopting.adopted_buckets
+    assert configuration.policy
+    renamed = dataclasses.replace(configuration, name=bucket, policy=configuration.policy.replace(configuration.name, bucket))
     return dataclasses.replace(adopting, imported_buckets=(bucket,), imported_log_groups=(),
-                               adopted_buckets=(dataclasses.replace(configuration, name=bucket, **planned),))
+                               adopted_buckets=(dataclasses.replace(renamed, **planned),))
 
 
 def test_the_plan_says_what_is_imported_and_the_imported_bucket_is_not_one_to_create(adopting):
@@ -111,8 +117,7 @@ def test_existing_retained_resources_pass_and_are_listed(adopting, moto_server):
     assert [c.name for c in results if c.status == "fail"] == ["environment names"], render(StackReport(adopting, results))
     adopted = by_name["adopted resources"]
     assert adopted.status == "pass"
-    compared = ("default encryption, versioning, public access block, object ownership, lifecycle as planned; "
-                "not checked: bucket policy")
+    compared = "default encryption, versioning, public access block, object ownership, lifecycle, bucket policy as planned"
     assert adopted.detail == "adopts " + ", ".join([f"bucket {bucket} ({compared})"] + [f"log group {g}" for g in sorted(GROUPS)])
     # The retained bucket exists and carries no tag of a name to take: never "free", never "not this stack's".
     names = by_name["DAG bucket names"]
@@ -221,7 +226,7 @@ def test_the_plan_says_what_configuration_each_adopted_bucket_is_imported_with(a
         object_ownership="BucketOwnerEnforced",
         lifecycle=(PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7),),
         logging=None,  # the spec logs no access
-        unchecked=("bucket policy",),
+        policy=json.dumps(deny_insecure_transport(planned.name), sort_keys=True),
     )
     # A customer-managed key the stack creates: with the S3 Bucket Key, and no retained bucket can be under it.
     [keyed] = adopting_with_a_new_key.adopted_buckets
@@ -328,3 +333,26 @@ def test_a_live_lifecycle_rule_with_other_actions_or_a_narrower_scope_is_no_matc
     assert _describe_rule({**rule, "Filter": {"Prefix": ""}}) == planned.describe()  # an empty prefix is the whole bucket
     assert _describe_rule({**rule, "Filter": {"Prefix": "dags/"}}) != planned.describe()
     assert _describe_rule({**rule, "Expiration": {"Days": 30}}).endswith("(and Expiration)")
+
+
+def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
+    s3 = boto3.client("s3", region_name=REGION)
+    retain("airflow-policied", ())
+    configure("airflow-policied")
+    facts = adopting_bucket(adopting, "airflow-policied")
+    # Equivalent as the provider sees it: Principal {"AWS": "*"} for "*", statements and lists in another order.
+    [statement] = deny_insecure_transport("airflow-policied")["Statement"]
+    equivalent = {**statement, "Principal": {"AWS": "*"}, "Action": ["s3:*"], "Resource": statement["Resource"][::-1]}
+    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [equivalent]}))
+    assert checks.adopted(aws, facts).status == "pass"
+    # Someone opened it up: the TLS-only statement no longer denies plain HTTP.
+    loose = {**statement, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
+    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [loose]}))
+    result = checks.adopted(aws, facts)
+    assert (result.status, result.detail) == ("fail", (
+        "bucket airflow-policied: bucket policy is a policy with statements DenyInsecureTransport written otherwise, "
+        "the plan imports a policy with statements DenyInsecureTransport"))
+    assert "aws s3api put-bucket-policy" in result.fix
+    s3.delete_bucket_policy(Bucket="airflow-policied")
+    assert checks.adopted(aws, facts).detail == (
+        "bucket airflow-policied: bucket policy is not set, the plan imports a policy with statements DenyInsecureTransport")
