@@ -54,53 +54,61 @@ def _get(call, **kwargs) -> dict | None:
 
 
 def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
-    """Each setting the plan imports that the live bucket does not have as written."""
+    """Each setting the plan imports that the live bucket does not have as written (a setting the
+    plan does not import is not read)."""
     bucket = planned.name
     found: list[Difference] = []
     if planned.encryption is not None:
-        answer = _get(s3.get_bucket_encryption, Bucket=bucket)
-        rules = (answer or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        rules = (_get(s3.get_bucket_encryption, Bucket=bucket) or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
         found += _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
     if planned.versioning is not None:
-        # A bucket never versioned answers no Status.
-        status = s3.get_bucket_versioning(Bucket=bucket).get("Status")
-        if status != planned.versioning:
-            found.append(Difference("versioning", status.lower() if status else "never enabled", planned.versioning.lower()))
+        found += _versioning(s3.get_bucket_versioning(Bucket=bucket).get("Status"), planned.versioning)
     if planned.public_access_block is not None:
         answer = _get(s3.get_public_access_block, Bucket=bucket)
-        live = (answer or {}).get("PublicAccessBlockConfiguration", {})
-        wrong = [flag for flag, on in planned.public_access_block if bool(live.get(flag)) != on]
-        if answer is None and any(on for _, on in planned.public_access_block):
-            found.append(Difference("public access block", "not set", _flags(planned.public_access_block)))
-        elif wrong:
-            found.append(Difference("public access block", _flags(tuple((f, bool(live.get(f))) for f in wrong)),
-                                    _flags(tuple((f, on) for f, on in planned.public_access_block if f in wrong))))
+        found += _public_access(None if answer is None else answer.get("PublicAccessBlockConfiguration", {}), planned.public_access_block)
     if planned.object_ownership is not None:
-        answer = _get(s3.get_bucket_ownership_controls, Bucket=bucket)
-        rules = (answer or {}).get("OwnershipControls", {}).get("Rules", [])
+        rules = (_get(s3.get_bucket_ownership_controls, Bucket=bucket) or {}).get("OwnershipControls", {}).get("Rules", [])
         live = rules[0].get("ObjectOwnership") if len(rules) == 1 else None
-        if live != planned.object_ownership:
-            found.append(Difference("object ownership", live or "not set", planned.object_ownership))
+        found += [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
     if planned.lifecycle is not None:
-        answer = _get(s3.get_bucket_lifecycle_configuration, Bucket=bucket)
-        live = sorted(_describe_rule(r) for r in (answer or {}).get("Rules", []))
-        wanted = sorted(r.describe() for r in planned.lifecycle)
-        if live != wanted:
-            found.append(Difference("lifecycle", "; ".join(live) or "not set", "; ".join(wanted) or "no rule"))
+        found += _lifecycle((_get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}).get("Rules", []), planned.lifecycle)
     if planned.logging is not None:
-        live = s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled")
-        target, prefix = planned.logging
-        if not live or (live.get("TargetBucket"), live.get("TargetPrefix", "")) != (target, prefix):
-            found.append(Difference("access logging", _logging(live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else "off",
-                                    _logging(target, prefix)))
+        found += _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)
     if planned.policy is not None:
-        answer = _get(s3.get_bucket_policy, Bucket=bucket)
-        live = (answer or {}).get("Policy")
-        if not live or _statements(live) != _statements(planned.policy):
-            same_sids = bool(live) and _sids(live) == _sids(planned.policy)
-            found.append(Difference("bucket policy", f"a policy with statements {_sids(live)}" + (" written otherwise" if same_sids else "")
-                                    if live else "not set", f"a policy with statements {_sids(planned.policy)}"))
+        found += _policy((_get(s3.get_bucket_policy, Bucket=bucket) or {}).get("Policy"), planned.policy)
     return found
+
+
+def _versioning(status: str | None, planned: str) -> list[Difference]:
+    # A bucket never versioned answers no Status.
+    return [Difference("versioning", status.lower() if status else "never enabled", planned.lower())] if status != planned else []
+
+
+def _public_access(live: dict | None, planned: tuple[tuple[str, bool], ...]) -> list[Difference]:
+    """``live``: None when the bucket has no public access block."""
+    if live is None:
+        return [Difference("public access block", "not set", _flags(planned))] if any(on for _, on in planned) else []
+    wrong = tuple((flag, on) for flag, on in planned if bool(live.get(flag)) != on)
+    return [Difference("public access block", _flags(tuple((f, not on) for f, on in wrong)), _flags(wrong))] if wrong else []
+
+
+def _lifecycle(rules: list[dict], planned: tuple[PlannedLifecycleRule, ...]) -> list[Difference]:
+    live = sorted(_describe_rule(r) for r in rules)
+    wanted = sorted(r.describe() for r in planned)
+    return [Difference("lifecycle", "; ".join(live) or "not set", "; ".join(wanted) or "no rule")] if live != wanted else []
+
+
+def _access_logging(live: dict | None, planned: tuple[str, str]) -> list[Difference]:
+    written = (live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else None
+    return [Difference("access logging", _logging(*written) if written else "off", _logging(*planned))] if written != planned else []
+
+
+def _policy(live: str | None, planned: str) -> list[Difference]:
+    if live and _statements(live) == _statements(planned):
+        return []
+    otherwise = " written otherwise" if live and _sids(live) == _sids(planned) else ""
+    return [Difference("bucket policy", f"a policy with statements {_sids(live)}{otherwise}" if live else "not set",
+                       f"a policy with statements {_sids(planned)}")]
 
 
 def _statements(document: str) -> list[str] | None:
