@@ -21,7 +21,8 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from mwaaform.network.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES, service_name
-from mwaaform.preflight.facts import AdoptedLogGroup, Facts
+from mwaaform.preflight.adopted_bucket import Difference, differences
+from mwaaform.preflight.facts import AdoptedBucket, AdoptedLogGroup, Facts
 
 Status = Literal["pass", "fail", "skip"]
 # Ports the members of an environment use between each other: HTTPS and the metadata database.
@@ -348,11 +349,16 @@ def adopted(aws: Clients, facts: Facts) -> Check:
     """What `pulumi up` imports (``adopt_retained``) exists in the stack's account and region: the DAG
     bucket (S3 HeadBucket with ExpectedBucketOwner: 403 when another account owns the name) and each
     log group (CloudWatch Logs DescribeLogGroups by name prefix, matched exactly). A missing one
-    fails the update midway, after everything before it was created."""
+    fails the update midway, after everything before it was created. So does one whose configuration
+    differs from what the plan imports: a log group's key and retention, a bucket's settings
+    (:mod:`mwaaform.preflight.adopted_bucket`)."""
     name = "adopted resources"
     if not facts.imported_buckets and not facts.imported_log_groups:
         return _skip(name, "the stack imports nothing (adopt_retained is off)")
     missing, foreign, adopts = [], [], []
+    configured = {b.name: b for b in facts.adopted_buckets}
+    bucket_differs: list[Difference] = []
+    differ: list[str] = []
     for bucket in facts.imported_buckets:
         found, head = _head_bucket(aws, bucket, facts.account)
         if found == MISSING:
@@ -367,8 +373,13 @@ def adopted(aws: Clients, facts: Facts) -> Check:
             foreign.append(f"bucket {bucket} is in {region}, not {facts.region}")
             continue
         stack = _bucket_tags(aws, bucket).get("Stack")
-        adopts.append(f"bucket {bucket}" + (f" (tagged as stack {stack}'s: make sure that stack no longer manages it)"
-                                            if stack and stack != facts.stack else ""))
+        notes = [f"tagged as stack {stack}'s: make sure that stack no longer manages it"] if stack and stack != facts.stack else []
+        if bucket in configured:
+            found_differences = differences(aws.s3, aws.kms, configured[bucket])
+            bucket_differs += found_differences
+            differ += [d.describe(bucket) for d in found_differences]
+            notes.append(_compared(configured[bucket]))
+        adopts.append(f"bucket {bucket}" + (f" ({'; '.join(notes)})" if notes else ""))
     existing = {g: _log_group(aws, g) for g in facts.imported_log_groups}
     gone = [g for g, found in existing.items() if found is None]
     if gone:
@@ -379,7 +390,8 @@ def adopted(aws: Clients, facts: Facts) -> Check:
     for group, found in existing.items():
         for how in _log_group_differs(planned[group], found) if found is not None and group in planned else ():
             differing.setdefault(how, []).append(group)
-    differ = [f"log group{'s' if len(gs) > 1 else ''} {', '.join(gs)}: {how}" for how, gs in differing.items()]
+    group_differs = [f"log group{'s' if len(gs) > 1 else ''} {', '.join(gs)}: {how}" for how, gs in differing.items()]
+    differ += group_differs
     if not missing and not foreign and not differ:
         return _pass(name, "adopts " + ", ".join(adopts))
     fixes = []
@@ -391,11 +403,58 @@ def adopted(aws: Clients, facts: Facts) -> Check:
                      "or check the account, the region and the environment names the names derive from")
     if foreign:
         fixes.append("a bucket of another account or region cannot be adopted: rename the environment and turn adopt_retained off")
-    if differ:
+    if bucket_differs:
+        fixes.append(_bucket_fix(bucket_differs))
+    if group_differs:
         fixes.append("Pulumi imports only what matches the program (else: inputs to import do not match the existing resource): "
                      "give the environment the retained key (encryption.key_arn) and retention (logging.retention_days), "
                      "or delete the retained log groups and turn adopt_retained off")
     return _fail(name, "; ".join(missing + foreign + differ), "; ".join(fixes))
+
+
+def _compared(planned: AdoptedBucket) -> str:
+    """Which of its settings the check compared with the plan, and which it did not."""
+    compared = [label for label, value in (
+        ("default encryption", planned.encryption), ("versioning", planned.versioning),
+        ("public access block", planned.public_access_block), ("object ownership", planned.object_ownership),
+        ("lifecycle", planned.lifecycle), ("access logging", planned.logging), ("bucket policy", planned.policy),
+    ) if value is not None]
+    said = f"{', '.join(compared)} as planned" if compared else "no setting compared"
+    return said + (f"; not checked: {', '.join(planned.unchecked)}" if planned.unchecked else "")
+
+
+# Where each bucket setting comes from in the spec, and the S3 command that changes it on the bucket.
+_SPEC_KEYS = {
+    "default encryption": "encryption.key_arn set to the ARN of the key the bucket is under",
+    "S3 Bucket Key": "encryption.key_arn set to the ARN of the key the bucket is under",
+    "lifecycle": "bucket.noncurrent_version_expiration_days as the bucket's rule has it",
+    "access logging": "bucket.access_logging as the bucket logs",
+}
+_S3_COMMANDS = {
+    "default encryption": "put-bucket-encryption",
+    "S3 Bucket Key": "put-bucket-encryption",
+    "versioning": "put-bucket-versioning",
+    "public access block": "put-public-access-block",
+    "object ownership": "put-bucket-ownership-controls",
+    "lifecycle": "put-bucket-lifecycle-configuration",
+    "access logging": "put-bucket-logging",
+    "bucket policy": "put-bucket-policy",
+}
+
+
+def _bucket_fix(found: list[Difference]) -> str:
+    settings = list(dict.fromkeys(d.setting for d in found))
+    ways = []
+    if any(d.same_key for d in found):
+        ways.append("write the bucket's key as its ARN (aws s3api put-bucket-encryption), as the plan does")
+    spec = list(dict.fromkeys(_SPEC_KEYS[s] for s in settings if s in _SPEC_KEYS and not all(d.same_key for d in found if d.setting == s)))
+    if spec:
+        ways.append(f"bring the bucket's settings into the spec ({'; '.join(spec)})")
+    commands = list(dict.fromkeys(_S3_COMMANDS[s] for s in settings))
+    ways.append(f"change the bucket to match the plan (aws s3api {', '.join(commands)})")
+    ways.append("turn adopt_retained off (the name stays taken: delete the retained bucket or rename the environment)")
+    return ("Pulumi imports the bucket's configuration only as the program declares it (else: inputs to import do not match "
+            "the existing resource): " + ", or ".join(ways))
 
 
 def _log_group(aws: Clients, group: str) -> dict | None:

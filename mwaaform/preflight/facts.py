@@ -24,6 +24,21 @@ EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 BUCKET = "aws:s3/bucket:Bucket"
 KMS_KEY = "aws:kms/key:Key"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+# The resources that configure a DAG bucket (components/bucket.py), each imported by the bucket's name.
+BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+BUCKET_PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+# The plan's input name of each public access block setting -> S3's (GetPublicAccessBlock).
+PUBLIC_ACCESS_INPUTS = {
+    "blockPublicAcls": "BlockPublicAcls",
+    "ignorePublicAcls": "IgnorePublicAcls",
+    "blockPublicPolicy": "BlockPublicPolicy",
+    "restrictPublicBuckets": "RestrictPublicBuckets",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,48 @@ class AdoptedLogGroup:
 
 
 @dataclass(frozen=True)
+class PlannedEncryption:
+    """The default encryption the plan imports a bucket with."""
+
+    algorithm: str  # "AES256" or "aws:kms"
+    kms_key: str | None  # as the plan writes it (a key ARN); None: S3's own key
+    new_key: bool  # a key the stack creates, which no retained bucket can be under yet
+    bucket_key: bool
+
+
+@dataclass(frozen=True)
+class PlannedLifecycleRule:
+    """One lifecycle rule, in the terms preflight compares: the whole bucket, these two actions."""
+
+    id: str
+    status: str
+    noncurrent_days: int | None
+    abort_incomplete_days: int | None
+
+    def describe(self) -> str:
+        actions = [f"noncurrent versions expire after {self.noncurrent_days} days"] if self.noncurrent_days else []
+        actions += [f"incomplete uploads aborted after {self.abort_incomplete_days} days"] if self.abort_incomplete_days else []
+        return f"rule {self.id} {self.status.lower()}: " + (", ".join(actions) or "no action")
+
+
+@dataclass(frozen=True)
+class AdoptedBucket:
+    """What the plan imports a DAG bucket's configuration with (each resource's recorded inputs):
+    Pulumi refuses an import whose inputs differ from what exists. None: the plan imports no such
+    resource, or one preflight cannot read (an input only known at deploy time)."""
+
+    name: str
+    encryption: PlannedEncryption | None = None
+    versioning: str | None = None  # "Enabled"...
+    public_access_block: tuple[tuple[str, bool], ...] | None = None  # S3's setting names, in PUBLIC_ACCESS_INPUTS order
+    object_ownership: str | None = None
+    lifecycle: tuple[PlannedLifecycleRule, ...] | None = None
+    logging: tuple[str, str] | None = None  # target bucket, target prefix
+    policy: str | None = None  # the bucket policy document (JSON)
+    unchecked: tuple[str, ...] = ()  # what else it imports that preflight does not compare
+
+
+@dataclass(frozen=True)
 class Facts:
     stack: str
     account: str
@@ -70,6 +127,7 @@ class Facts:
     imported_buckets: tuple[str, ...] = ()
     imported_log_groups: tuple[str, ...] = ()
     adopted_log_groups: tuple[AdoptedLogGroup, ...] = ()  # the same, with their planned key and retention
+    adopted_buckets: tuple[AdoptedBucket, ...] = ()  # the imported buckets, with the configuration the plan imports
     brought_buckets: tuple[str, ...] = ()  # DAG buckets the spec brings (`bucket.name`)
     referenced_keys: tuple[str, ...] = ()  # KMS key ARNs used but not created by the stack
     environments: tuple[str, ...] = ()
@@ -130,6 +188,7 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
         imported_log_groups=_imported(plan, LOG_GROUP),
         adopted_log_groups=tuple(sorted((_adopted_log_group(r, created_keys) for r in plan.of_type(LOG_GROUP) if r.import_id),
                                         key=lambda g: g.name)),
+        adopted_buckets=tuple(_adopted_bucket(plan, b, created_keys) for b in imported_buckets),
         brought_buckets=tuple(sorted(sources - set(created_buckets) - set(imported_buckets))),
         referenced_keys=tuple(referenced_keys),
         environments=tuple(sorted(n for e in environments if isinstance(n := e.inputs.get("name"), str))),
@@ -150,6 +209,112 @@ def _adopted_log_group(resource, created_keys: set) -> AdoptedLogGroup:
         isinstance(key, str) and key in created_keys,
         retention if isinstance(retention, int) and retention > 0 else None,
     )
+
+
+def _adopted_bucket(plan: Plan, bucket: str, created_keys: set) -> AdoptedBucket:
+    """The recorded inputs of the resources that configure ``bucket`` and carry its name as import id."""
+    imported = {r.type: r.inputs for r in plan.resources if r.import_id == bucket and r.type != BUCKET}
+    unchecked = sorted(_LABELS.get(t, t.rsplit(":", 1)[-1]) for t in imported if t not in _READERS)
+    values = {}
+    for type_, read in _READERS.items():
+        if type_ in imported:
+            value = read(imported[type_], created_keys)
+            if value is None:
+                unchecked.append(_LABELS[type_] + " (planned in terms preflight does not compare)")
+            values[type_] = value
+    return AdoptedBucket(
+        bucket,
+        encryption=values.get(BUCKET_ENCRYPTION),
+        versioning=values.get(BUCKET_VERSIONING),
+        public_access_block=values.get(BUCKET_PUBLIC_ACCESS),
+        object_ownership=values.get(BUCKET_OWNERSHIP),
+        lifecycle=values.get(BUCKET_LIFECYCLE),
+        logging=values.get(BUCKET_LOGGING),
+        policy=values.get(BUCKET_POLICY),
+        unchecked=tuple(unchecked),
+    )
+
+
+def _only(value: Any) -> dict:
+    """The one element of a list input (a rule), or {} when there is not exactly one."""
+    value = _json(value)
+    return value[0] if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) else {}
+
+
+def _encryption(inputs: dict, created_keys: set) -> PlannedEncryption | None:
+    rule = _only(inputs.get("rules"))
+    default = rule.get("applyServerSideEncryptionByDefault") or {}
+    algorithm, key = default.get("sseAlgorithm"), default.get("kmsMasterKeyId")
+    if not isinstance(algorithm, str) or not (key is None or isinstance(key, str)):
+        return None
+    return PlannedEncryption(algorithm, key or None, bool(key) and key in created_keys, rule.get("bucketKeyEnabled") is True)
+
+
+def _versioning(inputs: dict, _keys: set) -> str | None:
+    status = (_json(inputs.get("versioningConfiguration")) or {}).get("status")
+    return status if isinstance(status, str) else None
+
+
+def _public_access(inputs: dict, _keys: set) -> tuple[tuple[str, bool], ...]:
+    # An input left out is false (the provider's default), as S3 answers it.
+    return tuple((flag, inputs.get(key) is True) for key, flag in PUBLIC_ACCESS_INPUTS.items())
+
+
+def _ownership(inputs: dict, _keys: set) -> str | None:
+    ownership = (_json(inputs.get("rule")) or {}).get("objectOwnership")
+    return ownership if isinstance(ownership, str) else None
+
+
+def _lifecycle(inputs: dict, _keys: set) -> tuple[PlannedLifecycleRule, ...] | None:
+    """The rules, when each applies to the whole bucket (an empty filter) with only the actions
+    preflight compares; else None (not compared)."""
+    rules = _json(inputs.get("rules"))
+    if not isinstance(rules, list):
+        return None
+    planned = []
+    for rule in rules:
+        if not isinstance(rule, dict) or set(rule) - _LIFECYCLE_KEYS or rule.get("filter") not in (None, {}):
+            return None
+        days = (rule.get("noncurrentVersionExpiration") or {})
+        abort = (rule.get("abortIncompleteMultipartUpload") or {})
+        if set(days) - {"noncurrentDays"} or set(abort) - {"daysAfterInitiation"}:
+            return None
+        planned.append(PlannedLifecycleRule(str(rule.get("id")), str(rule.get("status")),
+                                            days.get("noncurrentDays"), abort.get("daysAfterInitiation")))
+    return tuple(planned)
+
+
+_LIFECYCLE_KEYS = {"id", "status", "filter", "noncurrentVersionExpiration", "abortIncompleteMultipartUpload"}
+
+
+def _logging(inputs: dict, _keys: set) -> tuple[str, str] | None:
+    target, prefix = inputs.get("targetBucket"), inputs.get("targetPrefix", "")
+    return (target, prefix) if isinstance(target, str) and isinstance(prefix, str) else None
+
+
+def _policy(inputs: dict, _keys: set) -> str | None:
+    policy = inputs.get("policy")
+    return policy if isinstance(policy, str) and isinstance(_json(policy), dict) else None
+
+
+_READERS = {
+    BUCKET_ENCRYPTION: _encryption,
+    BUCKET_VERSIONING: _versioning,
+    BUCKET_PUBLIC_ACCESS: _public_access,
+    BUCKET_OWNERSHIP: _ownership,
+    BUCKET_LIFECYCLE: _lifecycle,
+    BUCKET_LOGGING: _logging,
+    BUCKET_POLICY: _policy,
+}
+_LABELS = {
+    BUCKET_ENCRYPTION: "default encryption",
+    BUCKET_VERSIONING: "versioning",
+    BUCKET_PUBLIC_ACCESS: "public access block",
+    BUCKET_OWNERSHIP: "object ownership",
+    BUCKET_LIFECYCLE: "lifecycle",
+    BUCKET_LOGGING: "access logging",
+    BUCKET_POLICY: "bucket policy",
+}
 
 
 def _planned_rules(plan: Plan):

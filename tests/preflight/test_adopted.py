@@ -4,15 +4,17 @@ longer treats the imported bucket as a name to take. Against moto's S3 and Cloud
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
+from mwaaform.iam.documents import deny_insecure_transport
 from mwaaform.preflight import checks
 from mwaaform.preflight.checks import Clients
 from mwaaform.preflight.command import StackReport, facts_of, render, run_checks
-from mwaaform.preflight.facts import AdoptedLogGroup, Facts
+from mwaaform.preflight.facts import AdoptedBucket, AdoptedLogGroup, Facts, PlannedEncryption, PlannedLifecycleRule
 from mwaaform.spec.loader import load
 from tests.preflight.conftest import ACCOUNT, REGION
 from tests.preflight.test_checks import spec_text
@@ -65,6 +67,33 @@ def retain(bucket: str | None, groups: tuple[str, ...], tags: dict[str, str] | N
             logs.put_retention_policy(logGroupName=group, retentionInDays=retention)
 
 
+def configure(bucket: str, key: str | None = None, noncurrent_days: int = 90) -> None:
+    """What mwaaform's DAG bucket component set on the bucket before it was retained (components/bucket.py)."""
+    s3 = boto3.client("s3", region_name=REGION)
+    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key} if key else {"SSEAlgorithm": "AES256"}
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": bool(key)}]})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={flag: True for flag in checks.PUBLIC_ACCESS_FLAGS})
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    # As S3 may keep it: keys in another order, the same statements.
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(deny_insecure_transport(bucket), indent=2))
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
+        "ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": noncurrent_days},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    }]})
+
+
+def adopting_bucket(adopting: Facts, bucket: str, **planned) -> Facts:
+    """The stack's facts adopting ``bucket`` alone, with the plan's configuration (changed by ``planned``)."""
+    [configuration] = adopting.adopted_buckets
+    assert configuration.policy
+    renamed = dataclasses.replace(configuration, name=bucket, policy=configuration.policy.replace(configuration.name, bucket))
+    return dataclasses.replace(adopting, imported_buckets=(bucket,), imported_log_groups=(),
+                               adopted_buckets=(dataclasses.replace(renamed, **planned),))
+
+
 def test_the_plan_says_what_is_imported_and_the_imported_bucket_is_not_one_to_create(adopting):
     [bucket] = adopting.imported_buckets
     assert bucket.startswith(f"airflow-{ENV}-")
@@ -82,12 +111,14 @@ def test_a_stack_that_imports_nothing_skips_the_check(aws, adopting):
 def test_existing_retained_resources_pass_and_are_listed(adopting, moto_server):
     [bucket] = adopting.imported_buckets
     retain(bucket, GROUPS, {"ManagedBy": "mwaaform", "Stack": adopting.stack})
+    configure(bucket)
     results = run_checks(adopting)  # as the command runs them, through the deploy role's session
     by_name = {c.name: c for c in results}
     assert [c.name for c in results if c.status == "fail"] == ["environment names"], render(StackReport(adopting, results))
     adopted = by_name["adopted resources"]
     assert adopted.status == "pass"
-    assert adopted.detail == "adopts " + ", ".join([f"bucket {bucket}"] + [f"log group {g}" for g in sorted(GROUPS)])
+    compared = "default encryption, versioning, public access block, object ownership, lifecycle, bucket policy as planned"
+    assert adopted.detail == "adopts " + ", ".join([f"bucket {bucket} ({compared})"] + [f"log group {g}" for g in sorted(GROUPS)])
     # The retained bucket exists and carries no tag of a name to take: never "free", never "not this stack's".
     names = by_name["DAG bucket names"]
     assert names.status == "skip" and f"it adopts {bucket}" in names.detail
@@ -176,3 +207,152 @@ def test_a_retained_log_group_under_another_key_or_retention_fails_as_its_import
     unkeyed = tuple(AdoptedLogGroup(g, None, False, 90) for g in groups)
     assert checks.adopted(aws, dataclasses.replace(facts, adopted_log_groups=unkeyed)).detail == (
         f"log groups airflow-keyed-Task, airflow-keyed-Worker: encrypted with {old_key}, the stack with no key")
+
+
+# --- the adopted bucket's configuration --------------------------------------------------------
+
+OLD_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b5c6a1e-0000-4000-8000-00000000000b"
+NEW_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b5c6a1e-0000-4000-8000-00000000000c"
+
+
+def test_the_plan_says_what_configuration_each_adopted_bucket_is_imported_with(adopting, adopting_with_a_new_key):
+    [planned] = adopting.adopted_buckets
+    assert planned == AdoptedBucket(
+        adopting.imported_buckets[0],
+        # The component's secure defaults: SSE-S3 without a customer-managed key, versioned, private, owner-enforced.
+        encryption=PlannedEncryption("AES256", None, False, False),
+        versioning="Enabled",
+        public_access_block=tuple((flag, True) for flag in checks.PUBLIC_ACCESS_FLAGS),
+        object_ownership="BucketOwnerEnforced",
+        lifecycle=(PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7),),
+        logging=None,  # the spec logs no access
+        policy=json.dumps(deny_insecure_transport(planned.name), sort_keys=True),
+    )
+    # A customer-managed key the stack creates: with the S3 Bucket Key, and no retained bucket can be under it.
+    [keyed] = adopting_with_a_new_key.adopted_buckets
+    assert keyed.encryption is not None and keyed.encryption.kms_key
+    assert (keyed.encryption.algorithm, keyed.encryption.new_key, keyed.encryption.bucket_key) == ("aws:kms", True, True)
+
+
+def test_a_retained_bucket_under_the_planned_key_passes(aws, adopting, moto_server):
+    retain("airflow-keyed-same", ())
+    configure("airflow-keyed-same", key=OLD_KEY)
+    facts = adopting_bucket(adopting, "airflow-keyed-same", encryption=PlannedEncryption("aws:kms", OLD_KEY, False, True))
+    result = checks.adopted(aws, facts)
+    assert result.status == "pass" and result.detail.startswith("adopts bucket airflow-keyed-same (default encryption, versioning,")
+
+
+def test_a_retained_bucket_under_another_key_fails_naming_both(aws, adopting, moto_server):
+    retain("airflow-keyed-old", ())
+    configure("airflow-keyed-old", key=OLD_KEY)
+    facts = adopting_bucket(adopting, "airflow-keyed-old", encryption=PlannedEncryption("aws:kms", NEW_KEY, False, True))
+    result = checks.adopted(aws, facts)
+    assert (result.status, result.detail) == ("fail", (
+        f"bucket airflow-keyed-old: default encryption is aws:kms with {OLD_KEY}, the plan imports aws:kms with {NEW_KEY}"))
+    assert "inputs to import do not match the existing resource" in result.fix
+    assert "encryption.key_arn set to the ARN of the key the bucket is under" in result.fix
+    assert "aws s3api put-bucket-encryption" in result.fix and "turn adopt_retained off" in result.fix
+    # A stack that creates a new key cannot adopt it; nor one that plans S3's own key.
+    new = checks.adopted(aws, dataclasses.replace(facts, adopted_buckets=(
+        dataclasses.replace(facts.adopted_buckets[0], encryption=PlannedEncryption("aws:kms", NEW_KEY, True, True)),)))
+    assert new.detail.endswith(f"is aws:kms with {OLD_KEY}, the plan imports aws:kms with the new key the stack creates")
+    s3_key = checks.adopted(aws, adopting_bucket(adopting, "airflow-keyed-old"))
+    assert s3_key.detail.endswith(f"is aws:kms with {OLD_KEY}, the plan imports SSE-S3 (AES256)")
+
+
+def test_the_same_key_written_as_its_id_or_an_alias_fails_with_its_own_fix(aws, adopting, moto_server):
+    # The provider compares the key as written: an id or alias is not the ARN the program gives.
+    kms = boto3.client("kms", region_name=REGION)
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/retained-dags", TargetKeyId=key["KeyId"])
+    for written in (key["KeyId"], "alias/retained-dags"):
+        bucket = f"airflow-keyed-as-{'alias' if written.startswith('alias/') else 'id'}"
+        retain(bucket, ())
+        configure(bucket, key=written)
+        result = checks.adopted(aws, adopting_bucket(
+            adopting, bucket, encryption=PlannedEncryption("aws:kms", key["Arn"], False, True)))
+        assert (result.status, result.detail) == ("fail", (
+            f"bucket {bucket}: default encryption is aws:kms with {written} (the same key, not written as its ARN), "
+            f"the plan imports aws:kms with {key['Arn']}"))
+        assert "write the bucket's key as its ARN (aws s3api put-bucket-encryption)" in result.fix
+        assert "encryption.key_arn" not in result.fix  # the spec already has it right
+
+
+def test_suspended_versioning_fails(aws, adopting, moto_server):
+    retain("airflow-suspended", ())
+    configure("airflow-suspended")
+    boto3.client("s3", region_name=REGION).put_bucket_versioning(
+        Bucket="airflow-suspended", VersioningConfiguration={"Status": "Suspended"})
+    result = checks.adopted(aws, adopting_bucket(adopting, "airflow-suspended"))
+    assert (result.status, result.detail) == ("fail", "bucket airflow-suspended: versioning is suspended, the plan imports enabled")
+    assert "aws s3api put-bucket-versioning" in result.fix
+
+
+def test_a_public_access_block_off_fails(aws, adopting, moto_server):
+    s3 = boto3.client("s3", region_name=REGION)
+    retain("airflow-open", ())
+    configure("airflow-open")
+    s3.delete_public_access_block(Bucket="airflow-open")
+    result = checks.adopted(aws, adopting_bucket(adopting, "airflow-open"))
+    assert (result.status, result.detail) == ("fail", (
+        "bucket airflow-open: public access block is not set, the plan imports "
+        "BlockPublicAcls on, IgnorePublicAcls on, BlockPublicPolicy on, RestrictPublicBuckets on"))
+    assert "aws s3api put-public-access-block" in result.fix
+    # One setting turned off is named alone.
+    s3.put_public_access_block(Bucket="airflow-open", PublicAccessBlockConfiguration={
+        **{flag: True for flag in checks.PUBLIC_ACCESS_FLAGS}, "BlockPublicPolicy": False})
+    result = checks.adopted(aws, adopting_bucket(adopting, "airflow-open"))
+    assert result.detail == "bucket airflow-open: public access block is BlockPublicPolicy off, the plan imports BlockPublicPolicy on"
+
+
+def test_ownership_lifecycle_and_logging_that_differ_fail_each_named(aws, adopting, moto_server):
+    s3 = boto3.client("s3", region_name=REGION)
+    retain("airflow-drifted", ())
+    configure("airflow-drifted", noncurrent_days=30)
+    s3.delete_bucket_ownership_controls(Bucket="airflow-drifted")
+    facts = adopting_bucket(adopting, "airflow-drifted", logging=("airflow-access-logs", "dags/"))
+    result = checks.adopted(aws, facts)
+    assert result.status == "fail"
+    assert result.detail.split("; ") == [
+        "bucket airflow-drifted: object ownership is not set, the plan imports BucketOwnerEnforced",
+        "bucket airflow-drifted: lifecycle is rule expire-noncurrent-versions enabled: noncurrent versions expire after 30 days, "
+        "incomplete uploads aborted after 7 days, the plan imports rule expire-noncurrent-versions enabled: "
+        "noncurrent versions expire after 90 days, incomplete uploads aborted after 7 days",
+        "bucket airflow-drifted: access logging is off, the plan imports to airflow-access-logs under dags/",
+    ]
+    assert "bucket.noncurrent_version_expiration_days" in result.fix and "bucket.access_logging" in result.fix
+
+
+def test_a_live_lifecycle_rule_with_other_actions_or_a_narrower_scope_is_no_match():
+    from mwaaform.preflight.adopted_bucket import _describe_rule
+
+    planned = PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7)
+    rule = {"ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 90}, "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}
+    assert _describe_rule(rule) == planned.describe()
+    assert _describe_rule({**rule, "Filter": {"Prefix": ""}}) == planned.describe()  # an empty prefix is the whole bucket
+    assert _describe_rule({**rule, "Filter": {"Prefix": "dags/"}}) != planned.describe()
+    assert _describe_rule({**rule, "Expiration": {"Days": 30}}).endswith("(and Expiration)")
+
+
+def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
+    s3 = boto3.client("s3", region_name=REGION)
+    retain("airflow-policied", ())
+    configure("airflow-policied")
+    facts = adopting_bucket(adopting, "airflow-policied")
+    # Equivalent as the provider sees it: Principal {"AWS": "*"} for "*", statements and lists in another order.
+    [statement] = deny_insecure_transport("airflow-policied")["Statement"]
+    equivalent = {**statement, "Principal": {"AWS": "*"}, "Action": ["s3:*"], "Resource": statement["Resource"][::-1]}
+    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [equivalent]}))
+    assert checks.adopted(aws, facts).status == "pass"
+    # Someone opened it up: the TLS-only statement no longer denies plain HTTP.
+    loose = {**statement, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
+    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [loose]}))
+    result = checks.adopted(aws, facts)
+    assert (result.status, result.detail) == ("fail", (
+        "bucket airflow-policied: bucket policy is a policy with statements DenyInsecureTransport written otherwise, "
+        "the plan imports a policy with statements DenyInsecureTransport"))
+    assert "aws s3api put-bucket-policy" in result.fix
+    s3.delete_bucket_policy(Bucket="airflow-policied")
+    assert checks.adopted(aws, facts).detail == (
+        "bucket airflow-policied: bucket policy is not set, the plan imports a policy with statements DenyInsecureTransport")

@@ -1,0 +1,209 @@
+"""How a retained DAG bucket's live configuration differs from what the plan imports it with.
+
+Pulumi imports a resource only when the program's inputs match what the provider reads back
+("inputs to import do not match the existing resource"), and the provider compares each setting
+as written: a KMS key given as its id or an alias is not the ARN the program gives, though S3
+encrypts with the same key (the provider's S3 encryption resource has no rule that treats them as
+equal). Read with S3's Get APIs, each answering one configuration:
+GetBucketEncryption, GetBucketVersioning, GetPublicAccessBlock, GetBucketOwnershipControls,
+GetBucketLifecycleConfiguration, GetBucketLogging and GetBucketPolicy
+(https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from mwaaform.preflight.facts import AdoptedBucket, PlannedEncryption, PlannedLifecycleRule
+
+# What S3 answers when a bucket has no such configuration.
+NOT_CONFIGURED = {
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchPublicAccessBlockConfiguration",
+    "OwnershipControlsNotFoundError",
+    "NoSuchLifecycleConfiguration",
+    "NoSuchBucketPolicy",
+}
+# The lifecycle actions preflight compares; a live rule with any other is reported as different.
+COMPARED_ACTIONS = {"NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    setting: str  # "default encryption", "versioning"...
+    live: str
+    planned: str
+    same_key: bool = False  # the same KMS key, written in another form
+
+    def describe(self, bucket: str) -> str:
+        return f"bucket {bucket}: {self.setting} is {self.live}, the plan imports {self.planned}"
+
+
+def _get(call, **kwargs) -> dict | None:
+    """S3's answer, or None when the bucket has no such configuration."""
+    try:
+        return call(**kwargs)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in NOT_CONFIGURED:
+            return None
+        raise
+
+
+def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
+    """Each setting the plan imports that the live bucket does not have as written (a setting the
+    plan does not import is not read)."""
+    bucket = planned.name
+    found: list[Difference] = []
+    if planned.encryption is not None:
+        rules = (_get(s3.get_bucket_encryption, Bucket=bucket) or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        found += _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
+    if planned.versioning is not None:
+        found += _versioning(s3.get_bucket_versioning(Bucket=bucket).get("Status"), planned.versioning)
+    if planned.public_access_block is not None:
+        answer = _get(s3.get_public_access_block, Bucket=bucket)
+        found += _public_access(None if answer is None else answer.get("PublicAccessBlockConfiguration", {}), planned.public_access_block)
+    if planned.object_ownership is not None:
+        rules = (_get(s3.get_bucket_ownership_controls, Bucket=bucket) or {}).get("OwnershipControls", {}).get("Rules", [])
+        live = rules[0].get("ObjectOwnership") if len(rules) == 1 else None
+        found += [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
+    if planned.lifecycle is not None:
+        found += _lifecycle((_get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}).get("Rules", []), planned.lifecycle)
+    if planned.logging is not None:
+        found += _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)
+    if planned.policy is not None:
+        found += _policy((_get(s3.get_bucket_policy, Bucket=bucket) or {}).get("Policy"), planned.policy)
+    return found
+
+
+def _versioning(status: str | None, planned: str) -> list[Difference]:
+    # A bucket never versioned answers no Status.
+    return [Difference("versioning", status.lower() if status else "never enabled", planned.lower())] if status != planned else []
+
+
+def _public_access(live: dict | None, planned: tuple[tuple[str, bool], ...]) -> list[Difference]:
+    """``live``: None when the bucket has no public access block."""
+    if live is None:
+        return [Difference("public access block", "not set", _flags(planned))] if any(on for _, on in planned) else []
+    wrong = tuple((flag, on) for flag, on in planned if bool(live.get(flag)) != on)
+    return [Difference("public access block", _flags(tuple((f, not on) for f, on in wrong)), _flags(wrong))] if wrong else []
+
+
+def _lifecycle(rules: list[dict], planned: tuple[PlannedLifecycleRule, ...]) -> list[Difference]:
+    live = sorted(_describe_rule(r) for r in rules)
+    wanted = sorted(r.describe() for r in planned)
+    return [Difference("lifecycle", "; ".join(live) or "not set", "; ".join(wanted) or "no rule")] if live != wanted else []
+
+
+def _access_logging(live: dict | None, planned: tuple[str, str]) -> list[Difference]:
+    written = (live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else None
+    return [Difference("access logging", _logging(*written) if written else "off", _logging(*planned))] if written != planned else []
+
+
+def _policy(live: str | None, planned: str) -> list[Difference]:
+    if live and _statements(live) == _statements(planned):
+        return []
+    otherwise = " written otherwise" if live and _sids(live) == _sids(planned) else ""
+    return [Difference("bucket policy", f"a policy with statements {_sids(live)}{otherwise}" if live else "not set",
+                       f"a policy with statements {_sids(planned)}")]
+
+
+def _statements(document: str) -> list[str] | None:
+    """A policy's statements in a form two equivalent documents share (the provider suppresses a
+    difference between equivalent policies): JSON keys sorted, a one-element list as its element,
+    lists of strings sorted, Principal "*" as {"AWS": "*"}, statements in any order; None if not JSON."""
+    try:
+        policy = json.loads(document)
+    except ValueError:
+        return None
+    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    statements = statements if isinstance(statements, list) else [statements]
+
+    def normal(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: normal({"AWS": "*"} if k == "Principal" and v == "*" else v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [normal(v) for v in value]
+            if len(items) == 1:
+                return items[0]
+            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    return sorted(json.dumps(normal(s), sort_keys=True) for s in statements)
+
+
+def _sids(document: str) -> str:
+    try:
+        statements = json.loads(document).get("Statement", [])
+    except (ValueError, AttributeError):
+        return "not JSON"
+    statements = statements if isinstance(statements, list) else [statements]
+    return ", ".join(str(s.get("Sid", "no Sid")) if isinstance(s, dict) else "?" for s in statements) or "none"
+
+
+def _flags(flags: tuple[tuple[str, bool], ...]) -> str:
+    return ", ".join(f"{flag} {'on' if on else 'off'}" for flag, on in flags)
+
+
+def _logging(target: str, prefix: str) -> str:
+    return f"to {target}" + (f" under {prefix}" if prefix else "")
+
+
+def _encryption(kms: Any, planned: PlannedEncryption, rule: dict | None) -> list[Difference]:
+    """The algorithm, the key (as written) and the bucket key setting."""
+    default = (rule or {}).get("ApplyServerSideEncryptionByDefault") or {}
+    algorithm, key = default.get("SSEAlgorithm"), default.get("KMSMasterKeyID")
+    bucket_key = bool((rule or {}).get("BucketKeyEnabled"))
+    want = _sse(planned.algorithm, "the new key the stack creates" if planned.new_key else planned.kms_key)
+    if rule is None or not algorithm:
+        return [Difference("default encryption", "not set", want)]
+    live = _sse(algorithm, key)
+    if algorithm != planned.algorithm or planned.new_key:
+        return [Difference("default encryption", live, want)]
+    found = []
+    if (key or None) != planned.kms_key:
+        same = bool(key and planned.kms_key and _key_arn(kms, key, planned.kms_key) == planned.kms_key)
+        found.append(Difference("default encryption", live + (" (the same key, not written as its ARN)" if same else ""), want, same))
+    if bucket_key != planned.bucket_key:
+        found.append(Difference("S3 Bucket Key", "on" if bucket_key else "off", "on" if planned.bucket_key else "off"))
+    return found
+
+
+def _sse(algorithm: str, key: str | None) -> str:
+    if algorithm == "AES256":
+        return "SSE-S3 (AES256)"
+    return f"{algorithm} with " + (key or "the AWS managed key aws/s3")
+
+
+def _key_arn(kms: Any, key: str, planned: str) -> str | None:
+    """The ARN of the key S3 names as ``key``: an ARN as it is, a bare key id in the planned key's
+    account and region, an alias (name or ARN) resolved by KMS DescribeKey; None if it cannot be."""
+    if key.startswith("arn:") and ":key/" in key:
+        return key
+    if "alias/" not in key:
+        return planned.rsplit("/", 1)[0] + "/" + key if ":key/" in planned else None
+    try:
+        return kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+    except ClientError:
+        return None
+
+
+def _describe_rule(rule: dict) -> str:
+    """A live lifecycle rule in the words of :meth:`PlannedLifecycleRule.describe`; a rule that is not
+    for the whole bucket, or has other actions, says so (it cannot equal a planned one)."""
+    described = PlannedLifecycleRule(
+        str(rule.get("ID")), str(rule.get("Status")),
+        (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"),
+        (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation"),
+    ).describe()
+    scope = rule.get("Filter", {"Prefix": rule.get("Prefix", "")})
+    if any(v for v in scope.values()):
+        described += f" (only for {scope})"
+    others = sorted(k for k, v in rule.items() if k not in COMPARED_ACTIONS | {"ID", "Status", "Filter", "Prefix"} and v)
+    extra = sorted(k for k in ("NewerNoncurrentVersions",) if (rule.get("NoncurrentVersionExpiration") or {}).get(k))
+    if others or extra:
+        described += f" (and {', '.join(others + extra)})"
+    return described
