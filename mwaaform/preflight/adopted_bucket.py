@@ -71,7 +71,9 @@ def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
         live = rules[0].get("ObjectOwnership") if len(rules) == 1 else None
         found += [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
     if planned.lifecycle is not None:
-        found += _lifecycle((_get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}).get("Rules", []), planned.lifecycle)
+        answer = _get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}
+        found += _lifecycle(answer.get("Rules", []), planned.lifecycle)
+        found += _minimum_size(answer.get("TransitionDefaultMinimumObjectSize"))
     if planned.logging is not None:
         found += _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)
     if planned.policy is not None:
@@ -96,6 +98,17 @@ def _lifecycle(rules: list[dict], planned: tuple[PlannedLifecycleRule, ...]) -> 
     live = sorted(_describe_rule(r) for r in rules)
     wanted = sorted(r.describe() for r in planned)
     return [Difference("lifecycle", "; ".join(live) or "not set", "; ".join(wanted) or "no rule")] if live != wanted else []
+
+
+# What the provider plans for transition_default_minimum_object_size when the program leaves it out,
+# as mwaaform's bucket component does (terraform-provider-aws, s3 bucket_lifecycle_configuration:
+# transitionDefaultMinimumObjectSizeDefault); S3 answers the bucket's own in GetBucketLifecycleConfiguration.
+MINIMUM_SIZE_DEFAULT = "all_storage_classes_128K"
+
+
+def _minimum_size(live: str | None) -> list[Difference]:
+    # A bucket whose rules predate the setting (or chose it) answers varies_by_storage_class: the import plans a change.
+    return [Difference("lifecycle minimum object size", live, MINIMUM_SIZE_DEFAULT)] if live and live != MINIMUM_SIZE_DEFAULT else []
 
 
 def _access_logging(live: dict | None, planned: tuple[str, str]) -> list[Difference]:
@@ -199,8 +212,14 @@ def _describe_rule(rule: dict) -> str:
         (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"),
         (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation"),
     ).describe()
-    scope = rule.get("Filter", {"Prefix": rule.get("Prefix", "")})
-    if any(v for v in scope.values()):
+    # The provider writes the plan's empty filter as Filter {Prefix: ""} and reads a rule without one,
+    # or with an empty Filter, as no filter block: only {Prefix: ""} imports as planned.
+    scope = rule.get("Filter")
+    if scope is None:
+        described += f" (no Filter, the old top-level Prefix {rule.get('Prefix', '')!r})"
+    elif scope == {}:
+        described += " (an empty Filter, not the plan's Prefix '')"
+    elif scope != {"Prefix": ""}:
         described += f" (only for {scope})"
     others = sorted(k for k, v in rule.items() if k not in COMPARED_ACTIONS | {"ID", "Status", "Filter", "Prefix"} and v)
     extra = sorted(k for k in ("NewerNoncurrentVersions",) if (rule.get("NoncurrentVersionExpiration") or {}).get(k))

@@ -437,6 +437,7 @@ _S3_COMMANDS = {
     "public access block": "put-public-access-block",
     "object ownership": "put-bucket-ownership-controls",
     "lifecycle": "put-bucket-lifecycle-configuration",
+    "lifecycle minimum object size": "put-bucket-lifecycle-configuration",
     "access logging": "put-bucket-logging",
     "bucket policy": "put-bucket-policy",
 }

@@ -79,7 +79,8 @@ def configure(bucket: str, key: str | None = None, noncurrent_days: int = 90) ->
     # As S3 may keep it: keys in another order, the same statements.
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(deny_insecure_transport(bucket), indent=2))
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
-        "ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
+        # As the provider writes the component's empty filter (terraform-provider-aws: emptyFilterPlanModifier).
+        "ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {"Prefix": ""},
         "NoncurrentVersionExpiration": {"NoncurrentDays": noncurrent_days},
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
     }]})
@@ -327,12 +328,44 @@ def test_a_live_lifecycle_rule_with_other_actions_or_a_narrower_scope_is_no_matc
     from mwaaform.preflight.adopted_bucket import _describe_rule
 
     planned = PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7)
-    rule = {"ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
+    rule = {"ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {"Prefix": ""},
             "NoncurrentVersionExpiration": {"NoncurrentDays": 90}, "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}
-    assert _describe_rule(rule) == planned.describe()
-    assert _describe_rule({**rule, "Filter": {"Prefix": ""}}) == planned.describe()  # an empty prefix is the whole bucket
+    assert _describe_rule(rule) == planned.describe()  # the plan's filter {} as the provider writes it
+    # The provider reads an empty Filter, or none (the old top-level Prefix), as no filter block: the import differs.
+    assert _describe_rule({**rule, "Filter": {}}) == planned.describe() + " (an empty Filter, not the plan's Prefix '')"
+    legacy = {k: v for k, v in rule.items() if k != "Filter"} | {"Prefix": ""}
+    assert _describe_rule(legacy) == planned.describe() + " (no Filter, the old top-level Prefix '')"
     assert _describe_rule({**rule, "Filter": {"Prefix": "dags/"}}) != planned.describe()
     assert _describe_rule({**rule, "Expiration": {"Days": 30}}).endswith("(and Expiration)")
+
+
+def test_live_lifecycle_rules_the_import_would_not_match_each_fail(aws, adopting, moto_server):
+    s3 = boto3.client("s3", region_name=REGION)
+    retain("airflow-rules", ())
+    configure("airflow-rules")
+    facts = adopting_bucket(adopting, "airflow-rules")
+    assert checks.adopted(aws, facts).status == "pass"
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket="airflow-rules")["Rules"]
+    hostile = {
+        "an empty Filter": [{**rule, "Filter": {}}],
+        "a tag filter": [{**rule, "Filter": {"Tag": {"Key": "k", "Value": "v"}}}],
+        "an and filter": [{**rule, "Filter": {"And": {"Prefix": "dags/", "Tags": [{"Key": "k", "Value": "v"}]}}}],
+        "a second rule": [rule, {**rule, "ID": "expire-logs", "Filter": {"Prefix": "logs/"}}],
+    }
+    for how, rules in hostile.items():
+        s3.put_bucket_lifecycle_configuration(Bucket="airflow-rules", LifecycleConfiguration={"Rules": rules})
+        result = checks.adopted(aws, facts)
+        assert result.status == "fail" and "airflow-rules: lifecycle is" in result.detail, how
+
+
+def test_a_lifecycle_minimum_object_size_other_than_the_providers_default_fails():
+    from mwaaform.preflight.adopted_bucket import _minimum_size
+
+    # The provider plans all_storage_classes_128K when the program leaves the setting out (the component does).
+    assert _minimum_size("all_storage_classes_128K") == [] and _minimum_size(None) == []
+    [difference] = _minimum_size("varies_by_storage_class")
+    assert difference.describe("b") == (
+        "bucket b: lifecycle minimum object size is varies_by_storage_class, the plan imports all_storage_classes_128K")
 
 
 def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
