@@ -38,8 +38,11 @@ class Difference:
     live: str
     planned: str
     same_key: bool = False  # the same KMS key, written in another form
+    unread: bool = False  # S3 refused to answer (``live`` is its error code): not compared
 
     def describe(self, bucket: str) -> str:
+        if self.unread:
+            return f"bucket {bucket}: could not read its {self.setting} ({self.live})"
         return f"bucket {bucket}: {self.setting} is {self.live}, the plan imports {self.planned}"
 
 
@@ -53,31 +56,59 @@ def _get(call, **kwargs) -> dict | None:
         raise
 
 
+# The permission each compared setting's Get needs (https://docs.aws.amazon.com/AmazonS3/latest/API/, each action's page).
+PERMISSIONS = {
+    "default encryption": "s3:GetEncryptionConfiguration",
+    "versioning": "s3:GetBucketVersioning",
+    "public access block": "s3:GetBucketPublicAccessBlock",
+    "object ownership": "s3:GetBucketOwnershipControls",
+    "lifecycle": "s3:GetLifecycleConfiguration",
+    "access logging": "s3:GetBucketLogging",
+    "bucket policy": "s3:GetBucketPolicy",
+}
+
+
 def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
     """Each setting the plan imports that the live bucket does not have as written (a setting the
-    plan does not import is not read)."""
+    plan does not import is not read). A setting S3 refuses to answer (say AccessDenied) is one
+    ``unread`` difference; the others are still compared."""
     bucket = planned.name
-    found: list[Difference] = []
-    if planned.encryption is not None:
+
+    def encryption() -> list[Difference]:
         rules = (_get(s3.get_bucket_encryption, Bucket=bucket) or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
-        found += _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
-    if planned.versioning is not None:
-        found += _versioning(s3.get_bucket_versioning(Bucket=bucket).get("Status"), planned.versioning)
-    if planned.public_access_block is not None:
+        return _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
+
+    def public_access() -> list[Difference]:
         answer = _get(s3.get_public_access_block, Bucket=bucket)
-        found += _public_access(None if answer is None else answer.get("PublicAccessBlockConfiguration", {}), planned.public_access_block)
-    if planned.object_ownership is not None:
+        return _public_access(None if answer is None else answer.get("PublicAccessBlockConfiguration", {}), planned.public_access_block)
+
+    def ownership() -> list[Difference]:
         rules = (_get(s3.get_bucket_ownership_controls, Bucket=bucket) or {}).get("OwnershipControls", {}).get("Rules", [])
         live = rules[0].get("ObjectOwnership") if len(rules) == 1 else None
-        found += [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
-    if planned.lifecycle is not None:
+        return [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
+
+    def lifecycle() -> list[Difference]:
         answer = _get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}
-        found += _lifecycle(answer.get("Rules", []), planned.lifecycle)
-        found += _minimum_size(answer.get("TransitionDefaultMinimumObjectSize"))
-    if planned.logging is not None:
-        found += _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)
-    if planned.policy is not None:
-        found += _policy((_get(s3.get_bucket_policy, Bucket=bucket) or {}).get("Policy"), planned.policy)
+        return _lifecycle(answer.get("Rules", []), planned.lifecycle) + _minimum_size(answer.get("TransitionDefaultMinimumObjectSize"))
+
+    compared = (
+        ("default encryption", planned.encryption, encryption),
+        ("versioning", planned.versioning, lambda: _versioning(s3.get_bucket_versioning(Bucket=bucket).get("Status"), planned.versioning)),
+        ("public access block", planned.public_access_block, public_access),
+        ("object ownership", planned.object_ownership, ownership),
+        ("lifecycle", planned.lifecycle, lifecycle),
+        ("access logging", planned.logging, lambda: _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)),
+        ("bucket policy", planned.policy, lambda: _policy((_get(s3.get_bucket_policy, Bucket=bucket) or {}).get("Policy"), planned.policy)),
+    )
+    found: list[Difference] = []
+    for setting, value, compare in compared:
+        if value is None:
+            continue
+        try:
+            found += compare()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code") or "an error"
+            found.append(Difference(setting, code, "", unread=True))
     return found
 
 

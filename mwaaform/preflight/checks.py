@@ -21,7 +21,7 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from mwaaform.network.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES, service_name
-from mwaaform.preflight.adopted_bucket import Difference, differences
+from mwaaform.preflight.adopted_bucket import PERMISSIONS, Difference, differences
 from mwaaform.preflight.facts import AdoptedBucket, AdoptedLogGroup, Facts
 
 Status = Literal["pass", "fail", "skip"]
@@ -444,6 +444,11 @@ _S3_COMMANDS = {
 
 
 def _bucket_fix(found: list[Difference]) -> str:
+    unread = list(dict.fromkeys(PERMISSIONS[d.setting] for d in found if d.unread))
+    needs = f"the deploy role needs {', '.join(unread)} on the retained bucket to compare what it could not read" if unread else ""
+    found = [d for d in found if not d.unread]
+    if not found:
+        return needs
     settings = list(dict.fromkeys(d.setting for d in found))
     ways = []
     if any(d.same_key for d in found):
@@ -455,7 +460,7 @@ def _bucket_fix(found: list[Difference]) -> str:
     ways.append(f"change the bucket to match the plan (aws s3api {', '.join(commands)})")
     ways.append("turn adopt_retained off (the name stays taken: delete the retained bucket or rename the environment)")
     return ("Pulumi imports the bucket's configuration only as the program declares it (else: inputs to import do not match "
-            "the existing resource): " + ", or ".join(ways))
+            "the existing resource): " + ", or ".join(ways) + (f"; {needs}" if needs else ""))
 
 
 def _log_group(aws: Clients, group: str) -> dict | None:

@@ -7,6 +7,7 @@ import dataclasses
 import json
 
 import boto3
+from botocore.exceptions import ClientError
 import pytest
 from botocore.stub import Stubber
 
@@ -366,6 +367,41 @@ def test_a_lifecycle_minimum_object_size_other_than_the_providers_default_fails(
     [difference] = _minimum_size("varies_by_storage_class")
     assert difference.describe("b") == (
         "bucket b: lifecycle minimum object size is varies_by_storage_class, the plan imports all_storage_classes_128K")
+
+
+class _Denying:
+    """An S3 client whose role lacks the permission of one Get (S3 answers AccessDenied)."""
+
+    def __init__(self, s3, denied: str):
+        self._s3, self._denied = s3, denied
+
+    def __getattr__(self, name):
+        if name == self._denied:
+            def deny(**_):
+                raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, name)
+            return deny
+        return getattr(self._s3, name)
+
+
+def test_a_setting_the_role_cannot_read_fails_naming_its_permission_and_the_others_are_still_compared(aws, adopting, moto_server):
+    retain("airflow-half-readable", ())
+    configure("airflow-half-readable")
+    boto3.client("s3", region_name=REGION).put_bucket_versioning(
+        Bucket="airflow-half-readable", VersioningConfiguration={"Status": "Suspended"})
+    denied = dataclasses.replace(aws, s3=_Denying(aws.s3, "get_bucket_lifecycle_configuration"))
+    result = checks.adopted(denied, adopting_bucket(adopting, "airflow-half-readable"))
+    assert (result.status, result.detail.split("; ")) == ("fail", [
+        "bucket airflow-half-readable: versioning is suspended, the plan imports enabled",
+        "bucket airflow-half-readable: could not read its lifecycle (AccessDenied)",
+    ])
+    assert "aws s3api put-bucket-versioning" in result.fix and "put-bucket-lifecycle-configuration" not in result.fix
+    assert result.fix.endswith("the deploy role needs s3:GetLifecycleConfiguration on the retained bucket to compare what it could not read")
+    # Nothing else differs: the fix is the permission alone.
+    boto3.client("s3", region_name=REGION).put_bucket_versioning(
+        Bucket="airflow-half-readable", VersioningConfiguration={"Status": "Enabled"})
+    result = checks.adopted(denied, adopting_bucket(adopting, "airflow-half-readable"))
+    assert result.status == "fail"
+    assert result.fix == "the deploy role needs s3:GetLifecycleConfiguration on the retained bucket to compare what it could not read"
 
 
 def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
