@@ -380,11 +380,15 @@ def adopted(aws: Clients, facts: Facts) -> Check:
             differ += [d.describe(bucket) for d in found_differences]
             notes.append(_compared(configured[bucket]))
         adopts.append(f"bucket {bucket}" + (f" ({'; '.join(notes)})" if notes else ""))
-    existing = {g: _log_group(aws, g) for g in facts.imported_log_groups}
+    try:
+        existing, unread = {g: _log_group(aws, g) for g in facts.imported_log_groups}, ""
+    except ClientError as exc:  # the bucket's findings still stand
+        existing, unread = {}, _code(exc)
+        differ.append(f"could not read the log groups {', '.join(facts.imported_log_groups)} ({unread})")
     gone = [g for g, found in existing.items() if found is None]
     if gone:
         missing.append(f"log group {gone[0]} does not exist" if len(gone) == 1 else f"log groups {', '.join(gone)} do not exist")
-    adopts += [f"log group {g}" for g in facts.imported_log_groups if g not in gone]
+    adopts += [f"log group {g}" for g in existing if g not in gone]
     planned = {g.name: g for g in facts.adopted_log_groups}
     differing: dict[str, list[str]] = {}  # how -> the log groups that differ so
     for group, found in existing.items():
@@ -409,6 +413,8 @@ def adopted(aws: Clients, facts: Facts) -> Check:
         fixes.append("Pulumi imports only what matches the program (else: inputs to import do not match the existing resource): "
                      "give the environment the retained key (encryption.key_arn) and retention (logging.retention_days), "
                      "or delete the retained log groups and turn adopt_retained off")
+    if unread:
+        fixes.append("the deploy role needs logs:DescribeLogGroups to check the retained log groups")
     return _fail(name, "; ".join(missing + foreign + differ), "; ".join(fixes))
 
 

@@ -404,6 +404,22 @@ def test_a_setting_the_role_cannot_read_fails_naming_its_permission_and_the_othe
     assert result.fix == "the deploy role needs s3:GetLifecycleConfiguration on the retained bucket to compare what it could not read"
 
 
+def test_log_groups_the_role_cannot_describe_fail_with_the_permission_and_the_bucket_is_still_compared(aws, adopting, moto_server):
+    retain("airflow-groups-unreadable", ())
+    configure("airflow-groups-unreadable", noncurrent_days=30)
+    facts = dataclasses.replace(adopting_bucket(adopting, "airflow-groups-unreadable"), imported_log_groups=GROUPS[:2])
+
+    class DenyingLogs:
+        def get_paginator(self, name):
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, "DescribeLogGroups")
+
+    result = checks.adopted(dataclasses.replace(aws, logs=DenyingLogs()), facts)
+    assert result.status == "fail"
+    assert result.detail.split("; ")[0].startswith("bucket airflow-groups-unreadable: lifecycle is rule")
+    assert result.detail.split("; ")[-1] == f"could not read the log groups {GROUPS[0]}, {GROUPS[1]} (AccessDeniedException)"
+    assert result.fix.endswith("the deploy role needs logs:DescribeLogGroups to check the retained log groups")
+
+
 def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
     s3 = boto3.client("s3", region_name=REGION)
     retain("airflow-policied", ())
