@@ -148,35 +148,76 @@ def _access_logging(live: dict | None, planned: tuple[str, str]) -> list[Differe
 
 
 def _policy(live: str | None, planned: str) -> list[Difference]:
-    if live and _statements(live) == _statements(planned):
+    if live and _equivalent_form(live) == _equivalent_form(planned):
         return []
     otherwise = " written otherwise" if live and _sids(live) == _sids(planned) else ""
     return [Difference("bucket policy", f"a policy with statements {_sids(live)}{otherwise}" if live else "not set",
                        f"a policy with statements {_sids(planned)}")]
 
 
-def _statements(document: str) -> list[str] | None:
-    """A policy's statements in a form two equivalent documents share (the provider suppresses a
-    difference between equivalent policies): JSON keys sorted, a one-element list as its element,
-    lists of strings sorted, Principal "*" as {"AWS": "*"}, statements in any order; None if not JSON."""
+def _equivalent_form(document: str) -> tuple | None:
+    """A policy in a form two documents share exactly when the provider finds them equivalent (it
+    suppresses the difference with hashicorp/awspolicyequivalence's PoliciesAreEquivalent): the same
+    Version and Id; statements in any order, each with the same Sid, Effect in any case, Action,
+    Resource and their Not forms as sets (a string is a one-element list), Condition values as sets
+    of strings (true is "true"), and Principal either both a string or both a map: "*" is not
+    {"AWS": "*"}, an account id is its root ARN. None if not a policy."""
     try:
         policy = json.loads(document)
     except ValueError:
         return None
-    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    if not isinstance(policy, dict):
+        return None
+    statements = policy.get("Statement")
     statements = statements if isinstance(statements, list) else [statements]
+    if not all(isinstance(st, dict) for st in statements):
+        return None
+    return (str(policy.get("Version", "")), str(policy.get("Id", "")),
+            sorted(json.dumps(_statement_form(st), sort_keys=True) for st in statements))
 
-    def normal(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: normal({"AWS": "*"} if k == "Principal" and v == "*" else v) for k, v in value.items()}
-        if isinstance(value, list):
-            items = [normal(v) for v in value]
-            if len(items) == 1:
-                return items[0]
-            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
-        return value
 
-    return sorted(json.dumps(normal(s), sort_keys=True) for s in statements)
+def _strings(value: Any) -> list[str]:
+    """The library's string set: a string, bool or number, or a list of them, as sorted strings."""
+    def one(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    if value is None:
+        return []
+    return sorted(one(v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _principal(value: Any) -> Any:
+    def one(p: str) -> str:
+        # An account id and its root ARN name the same principal.
+        parts = p.split(":")
+        if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root" and parts[4].isdigit():
+            return parts[4]
+        return p
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ["string", one(value)]
+    if isinstance(value, dict):
+        return ["map", {k: sorted(one(p) for p in _strings(v)) for k, v in value.items() if _strings(v)}]
+    return ["other", value]
+
+
+def _statement_form(statement: dict) -> dict:
+    conditions = statement.get("Condition")
+    return {
+        "Sid": str(statement.get("Sid", "")),
+        "Effect": str(statement.get("Effect", "")).lower(),
+        **{key: _strings(statement.get(key)) for key in ("Action", "NotAction", "Resource", "NotResource")},
+        "Condition": {op: {k: sorted(set(_strings(v))) for k, v in keys.items()} if isinstance(keys, dict) else keys
+                      for op, keys in conditions.items()} if isinstance(conditions, dict) else conditions,
+        "Principal": _principal(statement.get("Principal")),
+        "NotPrincipal": _principal(statement.get("NotPrincipal")),
+    }
 
 
 def _sids(document: str) -> str:

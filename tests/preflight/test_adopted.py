@@ -425,11 +425,26 @@ def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, ad
     retain("airflow-policied", ())
     configure("airflow-policied")
     facts = adopting_bucket(adopting, "airflow-policied")
-    # Equivalent as the provider sees it: Principal {"AWS": "*"} for "*", statements and lists in another order.
+    # Equivalent as the provider sees it (awspolicyequivalence): lists in another order, a string as a
+    # one-element list, Effect in another case, a condition's boolean as its string, conditions in another order.
     [statement] = deny_insecure_transport("airflow-policied")["Statement"]
-    equivalent = {**statement, "Principal": {"AWS": "*"}, "Action": ["s3:*"], "Resource": statement["Resource"][::-1]}
-    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [equivalent]}))
+    conditions = {"Bool": {"aws:SecureTransport": False}, "NumericLessThan": {"s3:TlsVersion": ["1.2"]}}
+    facts = adopting_bucket(adopting, "airflow-policied", policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{**statement, "Condition": {"Bool": {"aws:SecureTransport": "false"},
+                                                                            "NumericLessThan": {"s3:TlsVersion": 1.2}}}]}))
+    equivalent = {**statement, "Effect": "deny", "Action": ["s3:*"], "Resource": statement["Resource"][::-1],
+                  "Condition": dict(reversed(conditions.items()))}
+    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Statement": [equivalent], "Version": "2012-10-17"}))
     assert checks.adopted(aws, facts).status == "pass"
+    # Not equivalent to the provider, though IAM reads them alike: Principal {"AWS": "*"} for "*", another Version, an Id.
+    for changed in ({"Statement": [{**equivalent, "Principal": {"AWS": "*"}}], "Version": "2012-10-17"},
+                    {"Statement": [equivalent], "Version": "2008-10-17"},
+                    {"Statement": [equivalent], "Version": "2012-10-17", "Id": "dags"}):
+        s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps(changed))
+        result = checks.adopted(aws, facts)
+        assert result.status == "fail" and result.detail.endswith("written otherwise, the plan imports a policy with statements "
+                                                                  "DenyInsecureTransport"), changed
+    facts = adopting_bucket(adopting, "airflow-policied")
     # Someone opened it up: the TLS-only statement no longer denies plain HTTP.
     loose = {**statement, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
     s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [loose]}))
