@@ -143,8 +143,14 @@ def _minimum_size(live: str | None) -> list[Difference]:
 
 
 def _access_logging(live: dict | None, planned: tuple[str, str]) -> list[Difference]:
+    """The target and prefix; grants or a key format the plan does not write differ too (the provider's
+    target_grant and target_object_key_format are optional, not computed)."""
     written = (live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else None
-    return [Difference("access logging", _logging(*written) if written else "off", _logging(*planned))] if written != planned else []
+    extras = [k for k in ("TargetGrants", "TargetObjectKeyFormat") if live and live.get(k)]
+    if written == planned and not extras:
+        return []
+    described = (_logging(*written) + "".join(f" with {k}" for k in extras)) if written else "off"
+    return [Difference("access logging", described, _logging(*planned))]
 
 
 def _policy(live: str | None, planned: str) -> list[Difference]:

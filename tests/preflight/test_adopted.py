@@ -420,6 +420,21 @@ def test_log_groups_the_role_cannot_describe_fail_with_the_permission_and_the_bu
     assert result.fix.endswith("the deploy role needs logs:DescribeLogGroups to check the retained log groups")
 
 
+def test_access_logging_with_grants_or_a_key_format_the_plan_does_not_write_fails():
+    from mwaaform.preflight.adopted_bucket import _access_logging
+
+    planned = ("acme-logs", "dags/")
+    enabled = {"TargetBucket": "acme-logs", "TargetPrefix": "dags/"}  # GetBucketLogging's LoggingEnabled
+    assert _access_logging(enabled, planned) == []
+    partitioned = {**enabled, "TargetObjectKeyFormat": {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}}}
+    [difference] = _access_logging(partitioned, planned)
+    assert difference.describe("b") == (
+        "bucket b: access logging is to acme-logs under dags/ with TargetObjectKeyFormat, the plan imports to acme-logs under dags/")
+    granted = {**enabled, "TargetGrants": [{"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+                                            "Permission": "READ"}]}
+    assert _access_logging(granted, planned)[0].live == "to acme-logs under dags/ with TargetGrants"
+
+
 def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
     s3 = boto3.client("s3", region_name=REGION)
     retain("airflow-policied", ())
