@@ -43,6 +43,8 @@ class Difference:
     def describe(self, bucket: str) -> str:
         if self.unread:
             return f"bucket {bucket}: could not read its {self.setting} ({self.live})"
+        if self.setting == "tags":
+            return f"bucket {bucket}: tags differ from the plan's: {self.live}"
         return f"bucket {bucket}: {self.setting} is {self.live}, the plan imports {self.planned}"
 
 
@@ -65,6 +67,7 @@ PERMISSIONS = {
     "lifecycle": "s3:GetLifecycleConfiguration",
     "access logging": "s3:GetBucketLogging",
     "bucket policy": "s3:GetBucketPolicy",
+    "tags": "s3:GetBucketTagging",
 }
 
 

@@ -54,7 +54,7 @@ def aws(moto_server) -> Clients:
 
 
 def retain(bucket: str | None, groups: tuple[str, ...], tags: dict[str, str] | None = None, retention: int | None = 30,
-           key: str | None = None) -> None:
+           key: str | None = None, group_tags: dict[str, str] | None = None) -> None:
     """What an earlier stack left behind with retain_on_delete (log groups kept 30 days, as the spec's)."""
     s3 = boto3.client("s3", region_name=REGION)
     if bucket:
@@ -63,7 +63,7 @@ def retain(bucket: str | None, groups: tuple[str, ...], tags: dict[str, str] | N
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
     logs = boto3.client("logs", region_name=REGION)
     for group in groups:
-        logs.create_log_group(logGroupName=group, **({"kmsKeyId": key} if key else {}))
+        logs.create_log_group(logGroupName=group, **({"kmsKeyId": key} if key else {}), **({"tags": group_tags} if group_tags else {}))
         if retention:
             logs.put_retention_policy(logGroupName=group, retentionInDays=retention)
 
@@ -88,12 +88,13 @@ def configure(bucket: str, key: str | None = None, noncurrent_days: int = 90) ->
 
 
 def adopting_bucket(adopting: Facts, bucket: str, **planned) -> Facts:
-    """The stack's facts adopting ``bucket`` alone, with the plan's configuration (changed by ``planned``)."""
+    """The stack's facts adopting ``bucket`` alone, with the plan's configuration (changed by ``planned``;
+    its tags compared only when ``planned`` gives them)."""
     [configuration] = adopting.adopted_buckets
     assert configuration.policy
     renamed = dataclasses.replace(configuration, name=bucket, policy=configuration.policy.replace(configuration.name, bucket))
     return dataclasses.replace(adopting, imported_buckets=(bucket,), imported_log_groups=(),
-                               adopted_buckets=(dataclasses.replace(renamed, **planned),))
+                               adopted_buckets=(dataclasses.replace(renamed, **{"tags": None, **planned}),))
 
 
 def test_the_plan_says_what_is_imported_and_the_imported_bucket_is_not_one_to_create(adopting):
@@ -112,7 +113,12 @@ def test_a_stack_that_imports_nothing_skips_the_check(aws, adopting):
 
 def test_existing_retained_resources_pass_and_are_listed(adopting, moto_server):
     [bucket] = adopting.imported_buckets
-    retain(bucket, GROUPS, {"ManagedBy": "mwaaform", "Stack": adopting.stack})
+    [planned] = adopting.adopted_buckets
+    assert planned.tags and dict(planned.tags)["Stack"] == adopting.stack
+    group_tags = {g.name: g.tags for g in adopting.adopted_log_groups}
+    retain(bucket, (), dict(planned.tags))
+    for group in GROUPS:  # each its own Name
+        retain(None, (group,), group_tags=dict(group_tags[group] or ()))
     configure(bucket)
     results = run_checks(adopting)  # as the command runs them, through the deploy role's session
     by_name = {c.name: c for c in results}
@@ -229,7 +235,12 @@ def test_the_plan_says_what_configuration_each_adopted_bucket_is_imported_with(a
         lifecycle=(PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7),),
         logging=None,  # the spec logs no access
         policy=json.dumps(deny_insecure_transport(planned.name), sort_keys=True),
+        tags=planned.tags,
     )
+    # Its own tags over the provider's default tags: the provider reads back every tag but a default one.
+    tags = dict(planned.tags or ())
+    assert (tags["Name"], tags["MwaaEnvironment"], tags["ManagedBy"], tags["Stack"]) == (
+        planned.name, ENV, "mwaaform", adopting.stack)
     # A customer-managed key the stack creates: with the S3 Bucket Key, and no retained bucket can be under it.
     [keyed] = adopting_with_a_new_key.adopted_buckets
     assert keyed.encryption is not None and keyed.encryption.kms_key
@@ -367,6 +378,25 @@ def test_a_lifecycle_minimum_object_size_other_than_the_providers_default_fails(
     [difference] = _minimum_size("varies_by_storage_class")
     assert difference.describe("b") == (
         "bucket b: lifecycle minimum object size is varies_by_storage_class, the plan imports all_storage_classes_128K")
+
+
+def test_retained_tags_other_than_the_plans_fail_for_the_bucket_and_the_log_groups(aws, adopting, moto_server):
+    [planned] = adopting.adopted_buckets
+    tags = dict(planned.tags or ())
+    retain("airflow-other-stack", (), {**tags, "Stack": "old-stack"})
+    configure("airflow-other-stack")
+    result = checks.adopted(aws, adopting_bucket(adopting, "airflow-other-stack", tags=planned.tags))
+    assert result.status == "fail"
+    assert result.detail == (f"bucket airflow-other-stack: tags differ from the plan's: Stack 'old-stack' (the plan: {adopting.stack!r})")
+    assert "aws s3api put-bucket-tagging" in result.fix
+    # A log group with a tag the plan does not write.
+    [group] = [g for g in adopting.adopted_log_groups if g.name.endswith("-Task")]
+    renamed = dataclasses.replace(group, name="airflow-tagged-Task", retention_days=30)
+    retain(None, (renamed.name,), group_tags={**dict(group.tags or ()), "Purpose": "kept"})
+    result = checks.adopted(aws, dataclasses.replace(adopting, imported_buckets=(), imported_log_groups=(renamed.name,),
+                                                     adopted_log_groups=(renamed,)))
+    assert (result.status, result.detail) == ("fail", "log group airflow-tagged-Task: tags differ: Purpose not in the plan")
+    assert "the log groups the plan's tags" in result.fix
 
 
 class _Denying:
