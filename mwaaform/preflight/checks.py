@@ -482,6 +482,7 @@ def _tags_differ(live: dict[str, str], planned: tuple[tuple[str, str], ...]) -> 
     """How ``live`` tags differ from what the plan imports (its own tags over the provider's default
     tags): the provider reads back any other tag, or another value, and the import differs."""
     want = dict(planned)
+    live = {k: v for k, v in live.items() if not k.startswith("aws:")}  # AWS's own tags: the provider ignores them
     changes = [f"{k} {live[k]!r} (the plan: {want[k]!r})" for k in sorted(want) if k in live and live[k] != want[k]]
     changes += [f"{k} missing" for k in sorted(want) if k not in live]
     changes += [f"{k} not in the plan" for k in sorted(live) if k not in want]

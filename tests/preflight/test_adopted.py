@@ -399,6 +399,12 @@ def test_retained_tags_other_than_the_plans_fail_for_the_bucket_and_the_log_grou
     assert "the log groups the plan's tags" in result.fix
 
 
+def test_tags_aws_sets_itself_are_not_a_difference():
+    planned = (("Stack", "s"),)
+    assert checks._tags_differ({"Stack": "s", "aws:cloudformation:stack-name": "x"}, planned) == ""
+    assert checks._tags_differ({"Stack": "s", "Owner": "x"}, planned) == "Owner not in the plan"
+
+
 class _Denying:
     """An S3 client whose role lacks the permission of one Get (S3 answers AccessDenied)."""
 
