@@ -317,6 +317,11 @@ def _head_bucket(aws: Clients, bucket: str, account: str) -> tuple[str, dict]:
         raise
 
 
+# HeadBucket answers 403 both to ExpectedBucketOwner naming another owner and to a caller without s3:ListBucket
+# (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+_OR_UNLISTABLE = ", or the deploy role may not list it (s3:ListBucket): S3 answers 403 to both"
+
+
 def buckets(aws: Clients, facts: Facts) -> Check:
     """Each DAG bucket the stack creates has a free name, or is already this stack's (tags ManagedBy
     and Stack). A bucket the stack imports must exist instead: :func:`adopted` checks it."""
@@ -331,7 +336,7 @@ def buckets(aws: Clients, facts: Facts) -> Check:
             notes.append(f"{bucket} is free")
             continue
         if found == FOREIGN:
-            problems.append(f"{bucket} belongs to another account")
+            problems.append(f"{bucket} belongs to another account{_OR_UNLISTABLE}")
             continue
         tags = _bucket_tags(aws, bucket)
         if tags.get("ManagedBy") == "mwaaform" and tags.get("Stack") == facts.stack:
@@ -365,7 +370,7 @@ def adopted(aws: Clients, facts: Facts) -> Check:
             missing.append(f"bucket {bucket} does not exist")
             continue
         if found == FOREIGN:
-            foreign.append(f"bucket {bucket} belongs to another account")
+            foreign.append(f"bucket {bucket} belongs to another account{_OR_UNLISTABLE}")
             continue
         # HeadBucket answers the bucket's region (BucketRegion) wherever the bucket is; MWAA needs it in its own.
         region = head.get("BucketRegion")
