@@ -38,8 +38,13 @@ class Difference:
     live: str
     planned: str
     same_key: bool = False  # the same KMS key, written in another form
+    unread: bool = False  # S3 refused to answer (``live`` is its error code): not compared
 
     def describe(self, bucket: str) -> str:
+        if self.unread:
+            return f"bucket {bucket}: could not read its {self.setting} ({self.live})"
+        if self.setting == "tags":
+            return f"bucket {bucket}: tags differ from the plan's: {self.live}"
         return f"bucket {bucket}: {self.setting} is {self.live}, the plan imports {self.planned}"
 
 
@@ -53,29 +58,60 @@ def _get(call, **kwargs) -> dict | None:
         raise
 
 
+# The permission each compared setting's Get needs (https://docs.aws.amazon.com/AmazonS3/latest/API/, each action's page).
+PERMISSIONS = {
+    "default encryption": "s3:GetEncryptionConfiguration",
+    "versioning": "s3:GetBucketVersioning",
+    "public access block": "s3:GetBucketPublicAccessBlock",
+    "object ownership": "s3:GetBucketOwnershipControls",
+    "lifecycle": "s3:GetLifecycleConfiguration",
+    "access logging": "s3:GetBucketLogging",
+    "bucket policy": "s3:GetBucketPolicy",
+    "tags": "s3:GetBucketTagging",
+}
+
+
 def differences(s3: Any, kms: Any, planned: AdoptedBucket) -> list[Difference]:
     """Each setting the plan imports that the live bucket does not have as written (a setting the
-    plan does not import is not read)."""
+    plan does not import is not read). A setting S3 refuses to answer (say AccessDenied) is one
+    ``unread`` difference; the others are still compared."""
     bucket = planned.name
-    found: list[Difference] = []
-    if planned.encryption is not None:
+
+    def encryption() -> list[Difference]:
         rules = (_get(s3.get_bucket_encryption, Bucket=bucket) or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
-        found += _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
-    if planned.versioning is not None:
-        found += _versioning(s3.get_bucket_versioning(Bucket=bucket).get("Status"), planned.versioning)
-    if planned.public_access_block is not None:
+        return _encryption(kms, planned.encryption, rules[0] if len(rules) == 1 else None)
+
+    def public_access() -> list[Difference]:
         answer = _get(s3.get_public_access_block, Bucket=bucket)
-        found += _public_access(None if answer is None else answer.get("PublicAccessBlockConfiguration", {}), planned.public_access_block)
-    if planned.object_ownership is not None:
+        return _public_access(None if answer is None else answer.get("PublicAccessBlockConfiguration", {}), planned.public_access_block)
+
+    def ownership() -> list[Difference]:
         rules = (_get(s3.get_bucket_ownership_controls, Bucket=bucket) or {}).get("OwnershipControls", {}).get("Rules", [])
         live = rules[0].get("ObjectOwnership") if len(rules) == 1 else None
-        found += [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
-    if planned.lifecycle is not None:
-        found += _lifecycle((_get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}).get("Rules", []), planned.lifecycle)
-    if planned.logging is not None:
-        found += _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)
-    if planned.policy is not None:
-        found += _policy((_get(s3.get_bucket_policy, Bucket=bucket) or {}).get("Policy"), planned.policy)
+        return [Difference("object ownership", live or "not set", planned.object_ownership)] if live != planned.object_ownership else []
+
+    def lifecycle() -> list[Difference]:
+        answer = _get(s3.get_bucket_lifecycle_configuration, Bucket=bucket) or {}
+        return _lifecycle(answer.get("Rules", []), planned.lifecycle) + _minimum_size(answer.get("TransitionDefaultMinimumObjectSize"))
+
+    compared = (
+        ("default encryption", planned.encryption, encryption),
+        ("versioning", planned.versioning, lambda: _versioning(s3.get_bucket_versioning(Bucket=bucket).get("Status"), planned.versioning)),
+        ("public access block", planned.public_access_block, public_access),
+        ("object ownership", planned.object_ownership, ownership),
+        ("lifecycle", planned.lifecycle, lifecycle),
+        ("access logging", planned.logging, lambda: _access_logging(s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled"), planned.logging)),
+        ("bucket policy", planned.policy, lambda: _policy((_get(s3.get_bucket_policy, Bucket=bucket) or {}).get("Policy"), planned.policy)),
+    )
+    found: list[Difference] = []
+    for setting, value, compare in compared:
+        if value is None:
+            continue
+        try:
+            found += compare()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code") or "an error"
+            found.append(Difference(setting, code, "", unread=True))
     return found
 
 
@@ -98,41 +134,99 @@ def _lifecycle(rules: list[dict], planned: tuple[PlannedLifecycleRule, ...]) -> 
     return [Difference("lifecycle", "; ".join(live) or "not set", "; ".join(wanted) or "no rule")] if live != wanted else []
 
 
+# What the provider plans for transition_default_minimum_object_size when the program leaves it out,
+# as mwaaform's bucket component does (terraform-provider-aws, s3 bucket_lifecycle_configuration:
+# transitionDefaultMinimumObjectSizeDefault); S3 answers the bucket's own in GetBucketLifecycleConfiguration.
+MINIMUM_SIZE_DEFAULT = "all_storage_classes_128K"
+
+
+def _minimum_size(live: str | None) -> list[Difference]:
+    # A bucket whose rules predate the setting (or chose it) answers varies_by_storage_class: the import plans a change.
+    return [Difference("lifecycle minimum object size", live, MINIMUM_SIZE_DEFAULT)] if live and live != MINIMUM_SIZE_DEFAULT else []
+
+
 def _access_logging(live: dict | None, planned: tuple[str, str]) -> list[Difference]:
+    """The target and prefix; grants or a key format the plan does not write differ too (the provider's
+    target_grant and target_object_key_format are optional, not computed)."""
     written = (live.get("TargetBucket"), live.get("TargetPrefix", "")) if live else None
-    return [Difference("access logging", _logging(*written) if written else "off", _logging(*planned))] if written != planned else []
+    extras = [k for k in ("TargetGrants", "TargetObjectKeyFormat") if live and live.get(k)]
+    if written == planned and not extras:
+        return []
+    described = (_logging(*written) + "".join(f" with {k}" for k in extras)) if written else "off"
+    return [Difference("access logging", described, _logging(*planned))]
 
 
 def _policy(live: str | None, planned: str) -> list[Difference]:
-    if live and _statements(live) == _statements(planned):
+    if live and _equivalent_form(live) == _equivalent_form(planned):
         return []
     otherwise = " written otherwise" if live and _sids(live) == _sids(planned) else ""
     return [Difference("bucket policy", f"a policy with statements {_sids(live)}{otherwise}" if live else "not set",
                        f"a policy with statements {_sids(planned)}")]
 
 
-def _statements(document: str) -> list[str] | None:
-    """A policy's statements in a form two equivalent documents share (the provider suppresses a
-    difference between equivalent policies): JSON keys sorted, a one-element list as its element,
-    lists of strings sorted, Principal "*" as {"AWS": "*"}, statements in any order; None if not JSON."""
+def _equivalent_form(document: str) -> tuple | None:
+    """A policy in a form two documents share exactly when the provider finds them equivalent (it
+    suppresses the difference with hashicorp/awspolicyequivalence's PoliciesAreEquivalent): the same
+    Version and Id; statements in any order, each with the same Sid, Effect in any case, Action,
+    Resource and their Not forms as sets (a string is a one-element list), Condition values as sets
+    of strings (true is "true"), and Principal either both a string or both a map: "*" is not
+    {"AWS": "*"}, an account id is its root ARN. None if not a policy."""
     try:
         policy = json.loads(document)
     except ValueError:
         return None
-    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    if not isinstance(policy, dict):
+        return None
+    statements = policy.get("Statement")
     statements = statements if isinstance(statements, list) else [statements]
+    if not all(isinstance(st, dict) for st in statements):
+        return None
+    return (str(policy.get("Version", "")), str(policy.get("Id", "")),
+            sorted(json.dumps(_statement_form(st), sort_keys=True) for st in statements))
 
-    def normal(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: normal({"AWS": "*"} if k == "Principal" and v == "*" else v) for k, v in value.items()}
-        if isinstance(value, list):
-            items = [normal(v) for v in value]
-            if len(items) == 1:
-                return items[0]
-            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
-        return value
 
-    return sorted(json.dumps(normal(s), sort_keys=True) for s in statements)
+def _strings(value: Any) -> list[str]:
+    """The library's string set: a string, bool or number, or a list of them, as sorted strings."""
+    def one(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    if value is None:
+        return []
+    return sorted(one(v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _principal(value: Any) -> Any:
+    def one(p: str) -> str:
+        # An account id and its root ARN name the same principal.
+        parts = p.split(":")
+        if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root" and parts[4].isdigit():
+            return parts[4]
+        return p
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ["string", one(value)]
+    if isinstance(value, dict):
+        return ["map", {k: sorted(one(p) for p in _strings(v)) for k, v in value.items() if _strings(v)}]
+    return ["other", value]
+
+
+def _statement_form(statement: dict) -> dict:
+    conditions = statement.get("Condition")
+    return {
+        "Sid": str(statement.get("Sid", "")),
+        "Effect": str(statement.get("Effect", "")).lower(),
+        **{key: _strings(statement.get(key)) for key in ("Action", "NotAction", "Resource", "NotResource")},
+        "Condition": {op: {k: sorted(set(_strings(v))) for k, v in keys.items()} if isinstance(keys, dict) else keys
+                      for op, keys in conditions.items()} if isinstance(conditions, dict) else conditions,
+        "Principal": _principal(statement.get("Principal")),
+        "NotPrincipal": _principal(statement.get("NotPrincipal")),
+    }
 
 
 def _sids(document: str) -> str:
@@ -199,8 +293,14 @@ def _describe_rule(rule: dict) -> str:
         (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"),
         (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation"),
     ).describe()
-    scope = rule.get("Filter", {"Prefix": rule.get("Prefix", "")})
-    if any(v for v in scope.values()):
+    # The provider writes the plan's empty filter as Filter {Prefix: ""} and reads a rule without one,
+    # or with an empty Filter, as no filter block: only {Prefix: ""} imports as planned.
+    scope = rule.get("Filter")
+    if scope is None:
+        described += f" (no Filter, the old top-level Prefix {rule.get('Prefix', '')!r})"
+    elif scope == {}:
+        described += " (an empty Filter, not the plan's Prefix '')"
+    elif scope != {"Prefix": ""}:
         described += f" (only for {scope})"
     others = sorted(k for k, v in rule.items() if k not in COMPARED_ACTIONS | {"ID", "Status", "Filter", "Prefix"} and v)
     extra = sorted(k for k in ("NewerNoncurrentVersions",) if (rule.get("NoncurrentVersionExpiration") or {}).get(k))

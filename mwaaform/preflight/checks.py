@@ -21,7 +21,7 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from mwaaform.network.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES, service_name
-from mwaaform.preflight.adopted_bucket import Difference, differences
+from mwaaform.preflight.adopted_bucket import PERMISSIONS, Difference, differences
 from mwaaform.preflight.facts import AdoptedBucket, AdoptedLogGroup, Facts
 
 Status = Literal["pass", "fail", "skip"]
@@ -317,6 +317,11 @@ def _head_bucket(aws: Clients, bucket: str, account: str) -> tuple[str, dict]:
         raise
 
 
+# HeadBucket answers 403 both to ExpectedBucketOwner naming another owner and to a caller without s3:ListBucket
+# (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+_OR_UNLISTABLE = ", or the deploy role may not list it (s3:ListBucket): S3 answers 403 to both"
+
+
 def buckets(aws: Clients, facts: Facts) -> Check:
     """Each DAG bucket the stack creates has a free name, or is already this stack's (tags ManagedBy
     and Stack). A bucket the stack imports must exist instead: :func:`adopted` checks it."""
@@ -331,7 +336,7 @@ def buckets(aws: Clients, facts: Facts) -> Check:
             notes.append(f"{bucket} is free")
             continue
         if found == FOREIGN:
-            problems.append(f"{bucket} belongs to another account")
+            problems.append(f"{bucket} belongs to another account{_OR_UNLISTABLE}")
             continue
         tags = _bucket_tags(aws, bucket)
         if tags.get("ManagedBy") == "mwaaform" and tags.get("Stack") == facts.stack:
@@ -365,7 +370,7 @@ def adopted(aws: Clients, facts: Facts) -> Check:
             missing.append(f"bucket {bucket} does not exist")
             continue
         if found == FOREIGN:
-            foreign.append(f"bucket {bucket} belongs to another account")
+            foreign.append(f"bucket {bucket} belongs to another account{_OR_UNLISTABLE}")
             continue
         # HeadBucket answers the bucket's region (BucketRegion) wherever the bucket is; MWAA needs it in its own.
         region = head.get("BucketRegion")
@@ -375,21 +380,31 @@ def adopted(aws: Clients, facts: Facts) -> Check:
         stack = _bucket_tags(aws, bucket).get("Stack")
         notes = [f"tagged as stack {stack}'s: make sure that stack no longer manages it"] if stack and stack != facts.stack else []
         if bucket in configured:
-            found_differences = differences(aws.s3, aws.kms, configured[bucket])
+            found_differences = differences(aws.s3, aws.kms, configured[bucket]) + _adopted_bucket_tags(aws, configured[bucket])
             bucket_differs += found_differences
             differ += [d.describe(bucket) for d in found_differences]
             notes.append(_compared(configured[bucket]))
         adopts.append(f"bucket {bucket}" + (f" ({'; '.join(notes)})" if notes else ""))
-    existing = {g: _log_group(aws, g) for g in facts.imported_log_groups}
+    try:
+        existing, unread = {g: _log_group(aws, g) for g in facts.imported_log_groups}, ""
+    except ClientError as exc:  # the bucket's findings still stand
+        existing, unread = {}, _code(exc)
+        differ.append(f"could not read the log groups {', '.join(facts.imported_log_groups)} ({unread})")
     gone = [g for g, found in existing.items() if found is None]
     if gone:
         missing.append(f"log group {gone[0]} does not exist" if len(gone) == 1 else f"log groups {', '.join(gone)} do not exist")
-    adopts += [f"log group {g}" for g in facts.imported_log_groups if g not in gone]
+    adopts += [f"log group {g}" for g in existing if g not in gone]
     planned = {g.name: g for g in facts.adopted_log_groups}
     differing: dict[str, list[str]] = {}  # how -> the log groups that differ so
+    tags_differ = False
     for group, found in existing.items():
         for how in _log_group_differs(planned[group], found) if found is not None and group in planned else ():
             differing.setdefault(how, []).append(group)
+        if found is not None and group in planned and planned[group].tags is not None:
+            how = _group_tags_differ(aws, planned[group], found)
+            if how:
+                differing.setdefault(how, []).append(group)
+                tags_differ = True
     group_differs = [f"log group{'s' if len(gs) > 1 else ''} {', '.join(gs)}: {how}" for how, gs in differing.items()]
     differ += group_differs
     if not missing and not foreign and not differ:
@@ -407,8 +422,11 @@ def adopted(aws: Clients, facts: Facts) -> Check:
         fixes.append(_bucket_fix(bucket_differs))
     if group_differs:
         fixes.append("Pulumi imports only what matches the program (else: inputs to import do not match the existing resource): "
-                     "give the environment the retained key (encryption.key_arn) and retention (logging.retention_days), "
-                     "or delete the retained log groups and turn adopt_retained off")
+                     "give the environment the retained key (encryption.key_arn) and retention (logging.retention_days)"
+                     + (", and the log groups the plan's tags (aws logs tag-resource / untag-resource)" if tags_differ else "")
+                     + ", or delete the retained log groups and turn adopt_retained off")
+    if unread:
+        fixes.append("the deploy role needs logs:DescribeLogGroups to check the retained log groups")
     return _fail(name, "; ".join(missing + foreign + differ), "; ".join(fixes))
 
 
@@ -429,6 +447,7 @@ _SPEC_KEYS = {
     "S3 Bucket Key": "encryption.key_arn set to the ARN of the key the bucket is under",
     "lifecycle": "bucket.noncurrent_version_expiration_days as the bucket's rule has it",
     "access logging": "bucket.access_logging as the bucket logs",
+    "tags": "tags and stack name as when the bucket was created",
 }
 _S3_COMMANDS = {
     "default encryption": "put-bucket-encryption",
@@ -437,12 +456,19 @@ _S3_COMMANDS = {
     "public access block": "put-public-access-block",
     "object ownership": "put-bucket-ownership-controls",
     "lifecycle": "put-bucket-lifecycle-configuration",
+    "lifecycle minimum object size": "put-bucket-lifecycle-configuration",
     "access logging": "put-bucket-logging",
     "bucket policy": "put-bucket-policy",
+    "tags": "put-bucket-tagging",
 }
 
 
 def _bucket_fix(found: list[Difference]) -> str:
+    unread = list(dict.fromkeys(PERMISSIONS[d.setting] for d in found if d.unread))
+    needs = f"the deploy role needs {', '.join(unread)} on the retained bucket to compare what it could not read" if unread else ""
+    found = [d for d in found if not d.unread]
+    if not found:
+        return needs
     settings = list(dict.fromkeys(d.setting for d in found))
     ways = []
     if any(d.same_key for d in found):
@@ -454,7 +480,41 @@ def _bucket_fix(found: list[Difference]) -> str:
     ways.append(f"change the bucket to match the plan (aws s3api {', '.join(commands)})")
     ways.append("turn adopt_retained off (the name stays taken: delete the retained bucket or rename the environment)")
     return ("Pulumi imports the bucket's configuration only as the program declares it (else: inputs to import do not match "
-            "the existing resource): " + ", or ".join(ways))
+            "the existing resource): " + ", or ".join(ways) + (f"; {needs}" if needs else ""))
+
+
+def _tags_differ(live: dict[str, str], planned: tuple[tuple[str, str], ...]) -> str:
+    """How ``live`` tags differ from what the plan imports (its own tags over the provider's default
+    tags): the provider reads back any other tag, or another value, and the import differs."""
+    want = dict(planned)
+    live = {k: v for k, v in live.items() if not k.startswith("aws:")}  # AWS's own tags: the provider ignores them
+    changes = [f"{k} {live[k]!r} (the plan: {want[k]!r})" for k in sorted(want) if k in live and live[k] != want[k]]
+    changes += [f"{k} missing" for k in sorted(want) if k not in live]
+    changes += [f"{k} not in the plan" for k in sorted(live) if k not in want]
+    return ", ".join(changes)
+
+
+def _adopted_bucket_tags(aws: Clients, planned: AdoptedBucket) -> list[Difference]:
+    if planned.tags is None:
+        return []
+    try:
+        live = {t["Key"]: t["Value"] for t in aws.s3.get_bucket_tagging(Bucket=planned.name)["TagSet"]}
+    except ClientError as exc:
+        if _code(exc) != "NoSuchTagSet":
+            return [Difference("tags", _code(exc) or "an error", "", unread=True)]
+        live = {}
+    how = _tags_differ(live, planned.tags)
+    return [Difference("tags", how, "the stack's")] if how else []
+
+
+def _group_tags_differ(aws: Clients, planned: AdoptedLogGroup, found: dict) -> str:
+    arn = found.get("logGroupArn") or str(found.get("arn", "")).removesuffix(":*")
+    try:
+        live = aws.logs.list_tags_for_resource(resourceArn=arn).get("tags", {})
+    except ClientError as exc:
+        return f"tags unread ({_code(exc)}: the deploy role needs logs:ListTagsForResource)"
+    how = _tags_differ(live, planned.tags or ())
+    return f"tags differ: {how}" if how else ""
 
 
 def _log_group(aws: Clients, group: str) -> dict | None:

@@ -104,7 +104,7 @@ def run_checks(facts: Facts, base=None) -> list[Check]:
                                 "the deploy role needs read access: ec2:Describe*, s3:ListBucket and s3:GetBucketTagging "
                                 "(and of a brought bucket s3:GetBucketLocation, s3:GetBucketVersioning and "
                                 "s3:GetBucketPublicAccessBlock), kms:DescribeKey, airflow:ListEnvironments and airflow:GetEnvironment "
-                                "(and with adopt_retained logs:DescribeLogGroups and, of the retained bucket, "
+                                "(and with adopt_retained logs:DescribeLogGroups, logs:ListTagsForResource and, of the retained bucket, "
                                 "s3:GetEncryptionConfiguration, s3:GetBucketVersioning, s3:GetBucketPublicAccessBlock, "
                                 "s3:GetBucketOwnershipControls, s3:GetLifecycleConfiguration, s3:GetBucketLogging and s3:GetBucketPolicy)"))
     return checks

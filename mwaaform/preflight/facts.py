@@ -63,6 +63,9 @@ class AdoptedLogGroup:
     kms_key: str | None  # the key ARN the plan encrypts it with; None: no key
     new_key: bool  # that key is one the stack creates, which no retained group can be under yet
     retention_days: int | None  # None: kept forever
+    # The tags it must carry: the provider's default tags with the group's own over them (the
+    # provider reads back as the group's tags whatever is not a default tag with its default value).
+    tags: tuple[tuple[str, str], ...] | None = None  # None: not known offline
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class AdoptedBucket:
     logging: tuple[str, str] | None = None  # target bucket, target prefix
     policy: str | None = None  # the bucket policy document (JSON)
     unchecked: tuple[str, ...] = ()  # what else it imports that preflight does not compare
+    tags: tuple[tuple[str, str], ...] | None = None  # the bucket's, as for AdoptedLogGroup.tags
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,8 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
     referenced_keys = sorted({k for e in environments if isinstance(k := e.inputs.get("kmsKey"), str) and k not in created_keys})
     created_buckets = sorted(b for r in plan.of_type(BUCKET) if not r.import_id and isinstance(b := r.inputs.get("bucket"), str))
     imported_buckets = _imported(plan, BUCKET)
+    default_tags = _json(provider.inputs.get("defaultTags")) if provider else None
+    defaults = default_tags.get("tags") if isinstance(default_tags, dict) else {}
     sources = {a.removeprefix("arn:aws:s3:::") for e in environments if isinstance(a := e.inputs.get("sourceBucketArn"), str)}
 
     return Facts(
@@ -186,9 +192,9 @@ def facts_from_plan(plan: Plan, spec: StackSpec) -> Facts:
         buckets=tuple(created_buckets),
         imported_buckets=imported_buckets,
         imported_log_groups=_imported(plan, LOG_GROUP),
-        adopted_log_groups=tuple(sorted((_adopted_log_group(r, created_keys) for r in plan.of_type(LOG_GROUP) if r.import_id),
+        adopted_log_groups=tuple(sorted((_adopted_log_group(r, created_keys, defaults) for r in plan.of_type(LOG_GROUP) if r.import_id),
                                         key=lambda g: g.name)),
-        adopted_buckets=tuple(_adopted_bucket(plan, b, created_keys) for b in imported_buckets),
+        adopted_buckets=tuple(_adopted_bucket(plan, b, created_keys, defaults) for b in imported_buckets),
         brought_buckets=tuple(sorted(sources - set(created_buckets) - set(imported_buckets))),
         referenced_keys=tuple(referenced_keys),
         environments=tuple(sorted(n for e in environments if isinstance(n := e.inputs.get("name"), str))),
@@ -200,7 +206,17 @@ def _imported(plan: Plan, type_: str) -> tuple[str, ...]:
     return tuple(sorted({r.import_id for r in plan.of_type(type_) if r.import_id}))
 
 
-def _adopted_log_group(resource, created_keys: set) -> AdoptedLogGroup:
+def _tags(inputs: dict, defaults: Any) -> tuple[tuple[str, str], ...] | None:
+    """The tags an imported resource must carry: the provider's default tags, its own over them;
+    None when either is not all strings (known only at deploy time)."""
+    own = _json(inputs.get("tags")) or {}
+    merged = {**(defaults or {}), **own} if isinstance(own, dict) and isinstance(defaults or {}, dict) else None
+    if merged is None or not all(isinstance(k, str) and isinstance(v, str) for k, v in merged.items()):
+        return None
+    return tuple(sorted(merged.items()))
+
+
+def _adopted_log_group(resource, created_keys: set, defaults: Any = None) -> AdoptedLogGroup:
     key = resource.inputs.get("kmsKeyId")
     retention = resource.inputs.get("retentionInDays")
     return AdoptedLogGroup(
@@ -208,10 +224,11 @@ def _adopted_log_group(resource, created_keys: set) -> AdoptedLogGroup:
         key if isinstance(key, str) else None,
         isinstance(key, str) and key in created_keys,
         retention if isinstance(retention, int) and retention > 0 else None,
+        _tags(resource.inputs, defaults),
     )
 
 
-def _adopted_bucket(plan: Plan, bucket: str, created_keys: set) -> AdoptedBucket:
+def _adopted_bucket(plan: Plan, bucket: str, created_keys: set, defaults: Any = None) -> AdoptedBucket:
     """The recorded inputs of the resources that configure ``bucket`` and carry its name as import id."""
     imported = {r.type: r.inputs for r in plan.resources if r.import_id == bucket and r.type != BUCKET}
     unchecked = sorted(_LABELS.get(t, t.rsplit(":", 1)[-1]) for t in imported if t not in _READERS)
@@ -232,6 +249,7 @@ def _adopted_bucket(plan: Plan, bucket: str, created_keys: set) -> AdoptedBucket
         logging=values.get(BUCKET_LOGGING),
         policy=values.get(BUCKET_POLICY),
         unchecked=tuple(unchecked),
+        tags=next((_tags(r.inputs, defaults) for r in plan.of_type(BUCKET) if r.import_id == bucket), None),
     )
 
 

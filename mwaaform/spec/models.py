@@ -460,8 +460,9 @@ class Environment(SpecModel):
         "`airflow-{name}-*` log groups and the DAG bucket with its configuration (Pulumi `import`) instead of failing "
         "to create them. Pulumi imports only what matches the spec: if the environment had a customer-managed key, "
         "bring the retained one back (`encryption.key_arn`), and keep `logging.retention_days`, "
-        "`bucket.noncurrent_version_expiration_days` and `bucket.access_logging` as they were (`mwaaform preflight` "
-        "compares the key, the retention and the bucket's configuration with what exists). Unset it after the first `pulumi up`.",
+        "`bucket.noncurrent_version_expiration_days`, `bucket.access_logging`, the tags and the stack as they were "
+        "(`mwaaform preflight` compares the key, the retention, the tags and the bucket's configuration with what exists). "
+        "Unset it after the first `pulumi up`.",
     )
     timeouts: Timeouts = Field(default_factory=Timeouts, description="How long `pulumi up` waits for MWAA operations.")
     access: Access = Field(default_factory=Access, description="What the DAGs may do in AWS, compiled to least-privilege IAM.")

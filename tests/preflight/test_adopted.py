@@ -7,6 +7,7 @@ import dataclasses
 import json
 
 import boto3
+from botocore.exceptions import ClientError
 import pytest
 from botocore.stub import Stubber
 
@@ -53,7 +54,7 @@ def aws(moto_server) -> Clients:
 
 
 def retain(bucket: str | None, groups: tuple[str, ...], tags: dict[str, str] | None = None, retention: int | None = 30,
-           key: str | None = None) -> None:
+           key: str | None = None, group_tags: dict[str, str] | None = None) -> None:
     """What an earlier stack left behind with retain_on_delete (log groups kept 30 days, as the spec's)."""
     s3 = boto3.client("s3", region_name=REGION)
     if bucket:
@@ -62,7 +63,7 @@ def retain(bucket: str | None, groups: tuple[str, ...], tags: dict[str, str] | N
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
     logs = boto3.client("logs", region_name=REGION)
     for group in groups:
-        logs.create_log_group(logGroupName=group, **({"kmsKeyId": key} if key else {}))
+        logs.create_log_group(logGroupName=group, **({"kmsKeyId": key} if key else {}), **({"tags": group_tags} if group_tags else {}))
         if retention:
             logs.put_retention_policy(logGroupName=group, retentionInDays=retention)
 
@@ -79,19 +80,21 @@ def configure(bucket: str, key: str | None = None, noncurrent_days: int = 90) ->
     # As S3 may keep it: keys in another order, the same statements.
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(deny_insecure_transport(bucket), indent=2))
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
-        "ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
+        # As the provider writes the component's empty filter (terraform-provider-aws: emptyFilterPlanModifier).
+        "ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {"Prefix": ""},
         "NoncurrentVersionExpiration": {"NoncurrentDays": noncurrent_days},
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
     }]})
 
 
 def adopting_bucket(adopting: Facts, bucket: str, **planned) -> Facts:
-    """The stack's facts adopting ``bucket`` alone, with the plan's configuration (changed by ``planned``)."""
+    """The stack's facts adopting ``bucket`` alone, with the plan's configuration (changed by ``planned``;
+    its tags compared only when ``planned`` gives them)."""
     [configuration] = adopting.adopted_buckets
     assert configuration.policy
     renamed = dataclasses.replace(configuration, name=bucket, policy=configuration.policy.replace(configuration.name, bucket))
     return dataclasses.replace(adopting, imported_buckets=(bucket,), imported_log_groups=(),
-                               adopted_buckets=(dataclasses.replace(renamed, **planned),))
+                               adopted_buckets=(dataclasses.replace(renamed, **{"tags": None, **planned}),))
 
 
 def test_the_plan_says_what_is_imported_and_the_imported_bucket_is_not_one_to_create(adopting):
@@ -110,7 +113,12 @@ def test_a_stack_that_imports_nothing_skips_the_check(aws, adopting):
 
 def test_existing_retained_resources_pass_and_are_listed(adopting, moto_server):
     [bucket] = adopting.imported_buckets
-    retain(bucket, GROUPS, {"ManagedBy": "mwaaform", "Stack": adopting.stack})
+    [planned] = adopting.adopted_buckets
+    assert planned.tags and dict(planned.tags)["Stack"] == adopting.stack
+    group_tags = {g.name: g.tags for g in adopting.adopted_log_groups}
+    retain(bucket, (), dict(planned.tags))
+    for group in GROUPS:  # each its own Name
+        retain(None, (group,), group_tags=dict(group_tags[group] or ()))
     configure(bucket)
     results = run_checks(adopting)  # as the command runs them, through the deploy role's session
     by_name = {c.name: c for c in results}
@@ -177,7 +185,8 @@ def test_a_bucket_of_another_account_fails(adopting):
     with stub:
         result = checks.adopted(Clients(None, s3, None, None), dataclasses.replace(adopting, imported_log_groups=()))
         stub.assert_no_pending_responses()
-    assert (result.status, result.detail) == ("fail", f"bucket {bucket} belongs to another account")
+    assert (result.status, result.detail) == ("fail", (
+        f"bucket {bucket} belongs to another account, or the deploy role may not list it (s3:ListBucket): S3 answers 403 to both"))
 
 
 def test_the_plan_says_the_key_and_retention_each_adopted_log_group_must_have(adopting, adopting_with_a_new_key):
@@ -227,7 +236,12 @@ def test_the_plan_says_what_configuration_each_adopted_bucket_is_imported_with(a
         lifecycle=(PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7),),
         logging=None,  # the spec logs no access
         policy=json.dumps(deny_insecure_transport(planned.name), sort_keys=True),
+        tags=planned.tags,
     )
+    # Its own tags over the provider's default tags: the provider reads back every tag but a default one.
+    tags = dict(planned.tags or ())
+    assert (tags["Name"], tags["MwaaEnvironment"], tags["ManagedBy"], tags["Stack"]) == (
+        planned.name, ENV, "mwaaform", adopting.stack)
     # A customer-managed key the stack creates: with the S3 Bucket Key, and no retained bucket can be under it.
     [keyed] = adopting_with_a_new_key.adopted_buckets
     assert keyed.encryption is not None and keyed.encryption.kms_key
@@ -327,12 +341,135 @@ def test_a_live_lifecycle_rule_with_other_actions_or_a_narrower_scope_is_no_matc
     from mwaaform.preflight.adopted_bucket import _describe_rule
 
     planned = PlannedLifecycleRule("expire-noncurrent-versions", "Enabled", 90, 7)
-    rule = {"ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {},
+    rule = {"ID": "expire-noncurrent-versions", "Status": "Enabled", "Filter": {"Prefix": ""},
             "NoncurrentVersionExpiration": {"NoncurrentDays": 90}, "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}
-    assert _describe_rule(rule) == planned.describe()
-    assert _describe_rule({**rule, "Filter": {"Prefix": ""}}) == planned.describe()  # an empty prefix is the whole bucket
+    assert _describe_rule(rule) == planned.describe()  # the plan's filter {} as the provider writes it
+    # The provider reads an empty Filter, or none (the old top-level Prefix), as no filter block: the import differs.
+    assert _describe_rule({**rule, "Filter": {}}) == planned.describe() + " (an empty Filter, not the plan's Prefix '')"
+    legacy = {k: v for k, v in rule.items() if k != "Filter"} | {"Prefix": ""}
+    assert _describe_rule(legacy) == planned.describe() + " (no Filter, the old top-level Prefix '')"
     assert _describe_rule({**rule, "Filter": {"Prefix": "dags/"}}) != planned.describe()
     assert _describe_rule({**rule, "Expiration": {"Days": 30}}).endswith("(and Expiration)")
+
+
+def test_live_lifecycle_rules_the_import_would_not_match_each_fail(aws, adopting, moto_server):
+    s3 = boto3.client("s3", region_name=REGION)
+    retain("airflow-rules", ())
+    configure("airflow-rules")
+    facts = adopting_bucket(adopting, "airflow-rules")
+    assert checks.adopted(aws, facts).status == "pass"
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket="airflow-rules")["Rules"]
+    hostile = {
+        "an empty Filter": [{**rule, "Filter": {}}],
+        "a tag filter": [{**rule, "Filter": {"Tag": {"Key": "k", "Value": "v"}}}],
+        "an and filter": [{**rule, "Filter": {"And": {"Prefix": "dags/", "Tags": [{"Key": "k", "Value": "v"}]}}}],
+        "a second rule": [rule, {**rule, "ID": "expire-logs", "Filter": {"Prefix": "logs/"}}],
+    }
+    for how, rules in hostile.items():
+        s3.put_bucket_lifecycle_configuration(Bucket="airflow-rules", LifecycleConfiguration={"Rules": rules})
+        result = checks.adopted(aws, facts)
+        assert result.status == "fail" and "airflow-rules: lifecycle is" in result.detail, how
+
+
+def test_a_lifecycle_minimum_object_size_other_than_the_providers_default_fails():
+    from mwaaform.preflight.adopted_bucket import _minimum_size
+
+    # The provider plans all_storage_classes_128K when the program leaves the setting out (the component does).
+    assert _minimum_size("all_storage_classes_128K") == [] and _minimum_size(None) == []
+    [difference] = _minimum_size("varies_by_storage_class")
+    assert difference.describe("b") == (
+        "bucket b: lifecycle minimum object size is varies_by_storage_class, the plan imports all_storage_classes_128K")
+
+
+def test_retained_tags_other_than_the_plans_fail_for_the_bucket_and_the_log_groups(aws, adopting, moto_server):
+    [planned] = adopting.adopted_buckets
+    tags = dict(planned.tags or ())
+    retain("airflow-other-stack", (), {**tags, "Stack": "old-stack"})
+    configure("airflow-other-stack")
+    result = checks.adopted(aws, adopting_bucket(adopting, "airflow-other-stack", tags=planned.tags))
+    assert result.status == "fail"
+    assert result.detail == (f"bucket airflow-other-stack: tags differ from the plan's: Stack 'old-stack' (the plan: {adopting.stack!r})")
+    assert "aws s3api put-bucket-tagging" in result.fix
+    # A log group with a tag the plan does not write.
+    [group] = [g for g in adopting.adopted_log_groups if g.name.endswith("-Task")]
+    renamed = dataclasses.replace(group, name="airflow-tagged-Task", retention_days=30)
+    retain(None, (renamed.name,), group_tags={**dict(group.tags or ()), "Purpose": "kept"})
+    result = checks.adopted(aws, dataclasses.replace(adopting, imported_buckets=(), imported_log_groups=(renamed.name,),
+                                                     adopted_log_groups=(renamed,)))
+    assert (result.status, result.detail) == ("fail", "log group airflow-tagged-Task: tags differ: Purpose not in the plan")
+    assert "the log groups the plan's tags" in result.fix
+
+
+def test_tags_aws_sets_itself_are_not_a_difference():
+    planned = (("Stack", "s"),)
+    assert checks._tags_differ({"Stack": "s", "aws:cloudformation:stack-name": "x"}, planned) == ""
+    assert checks._tags_differ({"Stack": "s", "Owner": "x"}, planned) == "Owner not in the plan"
+
+
+class _Denying:
+    """An S3 client whose role lacks the permission of one Get (S3 answers AccessDenied)."""
+
+    def __init__(self, s3, denied: str):
+        self._s3, self._denied = s3, denied
+
+    def __getattr__(self, name):
+        if name == self._denied:
+            def deny(**_):
+                raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, name)
+            return deny
+        return getattr(self._s3, name)
+
+
+def test_a_setting_the_role_cannot_read_fails_naming_its_permission_and_the_others_are_still_compared(aws, adopting, moto_server):
+    retain("airflow-half-readable", ())
+    configure("airflow-half-readable")
+    boto3.client("s3", region_name=REGION).put_bucket_versioning(
+        Bucket="airflow-half-readable", VersioningConfiguration={"Status": "Suspended"})
+    denied = dataclasses.replace(aws, s3=_Denying(aws.s3, "get_bucket_lifecycle_configuration"))
+    result = checks.adopted(denied, adopting_bucket(adopting, "airflow-half-readable"))
+    assert (result.status, result.detail.split("; ")) == ("fail", [
+        "bucket airflow-half-readable: versioning is suspended, the plan imports enabled",
+        "bucket airflow-half-readable: could not read its lifecycle (AccessDenied)",
+    ])
+    assert "aws s3api put-bucket-versioning" in result.fix and "put-bucket-lifecycle-configuration" not in result.fix
+    assert result.fix.endswith("the deploy role needs s3:GetLifecycleConfiguration on the retained bucket to compare what it could not read")
+    # Nothing else differs: the fix is the permission alone.
+    boto3.client("s3", region_name=REGION).put_bucket_versioning(
+        Bucket="airflow-half-readable", VersioningConfiguration={"Status": "Enabled"})
+    result = checks.adopted(denied, adopting_bucket(adopting, "airflow-half-readable"))
+    assert result.status == "fail"
+    assert result.fix == "the deploy role needs s3:GetLifecycleConfiguration on the retained bucket to compare what it could not read"
+
+
+def test_log_groups_the_role_cannot_describe_fail_with_the_permission_and_the_bucket_is_still_compared(aws, adopting, moto_server):
+    retain("airflow-groups-unreadable", ())
+    configure("airflow-groups-unreadable", noncurrent_days=30)
+    facts = dataclasses.replace(adopting_bucket(adopting, "airflow-groups-unreadable"), imported_log_groups=GROUPS[:2])
+
+    class DenyingLogs:
+        def get_paginator(self, name):
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, "DescribeLogGroups")
+
+    result = checks.adopted(dataclasses.replace(aws, logs=DenyingLogs()), facts)
+    assert result.status == "fail"
+    assert result.detail.split("; ")[0].startswith("bucket airflow-groups-unreadable: lifecycle is rule")
+    assert result.detail.split("; ")[-1] == f"could not read the log groups {GROUPS[0]}, {GROUPS[1]} (AccessDeniedException)"
+    assert result.fix.endswith("the deploy role needs logs:DescribeLogGroups to check the retained log groups")
+
+
+def test_access_logging_with_grants_or_a_key_format_the_plan_does_not_write_fails():
+    from mwaaform.preflight.adopted_bucket import _access_logging
+
+    planned = ("acme-logs", "dags/")
+    enabled = {"TargetBucket": "acme-logs", "TargetPrefix": "dags/"}  # GetBucketLogging's LoggingEnabled
+    assert _access_logging(enabled, planned) == []
+    partitioned = {**enabled, "TargetObjectKeyFormat": {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}}}
+    [difference] = _access_logging(partitioned, planned)
+    assert difference.describe("b") == (
+        "bucket b: access logging is to acme-logs under dags/ with TargetObjectKeyFormat, the plan imports to acme-logs under dags/")
+    granted = {**enabled, "TargetGrants": [{"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+                                            "Permission": "READ"}]}
+    assert _access_logging(granted, planned)[0].live == "to acme-logs under dags/ with TargetGrants"
 
 
 def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, adopting, moto_server):
@@ -340,11 +477,26 @@ def test_a_bucket_policy_that_differs_fails_and_an_equivalent_one_passes(aws, ad
     retain("airflow-policied", ())
     configure("airflow-policied")
     facts = adopting_bucket(adopting, "airflow-policied")
-    # Equivalent as the provider sees it: Principal {"AWS": "*"} for "*", statements and lists in another order.
+    # Equivalent as the provider sees it (awspolicyequivalence): lists in another order, a string as a
+    # one-element list, Effect in another case, a condition's boolean as its string, conditions in another order.
     [statement] = deny_insecure_transport("airflow-policied")["Statement"]
-    equivalent = {**statement, "Principal": {"AWS": "*"}, "Action": ["s3:*"], "Resource": statement["Resource"][::-1]}
-    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [equivalent]}))
+    conditions = {"Bool": {"aws:SecureTransport": False}, "NumericLessThan": {"s3:TlsVersion": ["1.2"]}}
+    facts = adopting_bucket(adopting, "airflow-policied", policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{**statement, "Condition": {"Bool": {"aws:SecureTransport": "false"},
+                                                                            "NumericLessThan": {"s3:TlsVersion": 1.2}}}]}))
+    equivalent = {**statement, "Effect": "deny", "Action": ["s3:*"], "Resource": statement["Resource"][::-1],
+                  "Condition": dict(reversed(conditions.items()))}
+    s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Statement": [equivalent], "Version": "2012-10-17"}))
     assert checks.adopted(aws, facts).status == "pass"
+    # Not equivalent to the provider, though IAM reads them alike: Principal {"AWS": "*"} for "*", another Version, an Id.
+    for changed in ({"Statement": [{**equivalent, "Principal": {"AWS": "*"}}], "Version": "2012-10-17"},
+                    {"Statement": [equivalent], "Version": "2008-10-17"},
+                    {"Statement": [equivalent], "Version": "2012-10-17", "Id": "dags"}):
+        s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps(changed))
+        result = checks.adopted(aws, facts)
+        assert result.status == "fail" and result.detail.endswith("written otherwise, the plan imports a policy with statements "
+                                                                  "DenyInsecureTransport"), changed
+    facts = adopting_bucket(adopting, "airflow-policied")
     # Someone opened it up: the TLS-only statement no longer denies plain HTTP.
     loose = {**statement, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
     s3.put_bucket_policy(Bucket="airflow-policied", Policy=json.dumps({"Version": "2012-10-17", "Statement": [loose]}))
