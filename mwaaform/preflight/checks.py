@@ -377,10 +377,11 @@ def adopted(aws: Clients, facts: Facts) -> Check:
         if region and region != facts.region:
             foreign.append(f"bucket {bucket} is in {region}, not {facts.region}")
             continue
-        stack = _bucket_tags(aws, bucket).get("Stack")
+        live_tags, tags_unread = _read_bucket_tags(aws, bucket)  # once: the stack's note and the comparison
+        stack = live_tags.get("Stack")
         notes = [f"tagged as stack {stack}'s: make sure that stack no longer manages it"] if stack and stack != facts.stack else []
         if bucket in configured:
-            found_differences = differences(aws.s3, aws.kms, configured[bucket]) + _adopted_bucket_tags(aws, configured[bucket])
+            found_differences = differences(aws.s3, aws.kms, configured[bucket]) + _adopted_bucket_tags(configured[bucket], live_tags, tags_unread)
             bucket_differs += found_differences
             differ += [d.describe(bucket) for d in found_differences]
             notes.append(_compared(configured[bucket]))
@@ -494,15 +495,11 @@ def _tags_differ(live: dict[str, str], planned: tuple[tuple[str, str], ...]) -> 
     return ", ".join(changes)
 
 
-def _adopted_bucket_tags(aws: Clients, planned: AdoptedBucket) -> list[Difference]:
+def _adopted_bucket_tags(planned: AdoptedBucket, live: dict[str, str], unread: str) -> list[Difference]:
     if planned.tags is None:
         return []
-    try:
-        live = {t["Key"]: t["Value"] for t in aws.s3.get_bucket_tagging(Bucket=planned.name)["TagSet"]}
-    except ClientError as exc:
-        if _code(exc) != "NoSuchTagSet":
-            return [Difference("tags", _code(exc) or "an error", "", unread=True)]
-        live = {}
+    if unread:
+        return [Difference("tags", unread, "", unread=True)]
     how = _tags_differ(live, planned.tags)
     return [Difference("tags", how, "the stack's")] if how else []
 
@@ -593,11 +590,18 @@ def brought_buckets(aws: Clients, facts: Facts) -> Check:
     return _pass(name, "; ".join(notes))
 
 
-def _bucket_tags(aws: Clients, bucket: str) -> dict[str, str]:
+def _read_bucket_tags(aws: Clients, bucket: str) -> tuple[dict[str, str], str]:
+    """The bucket's tags, and the error code when S3 would not answer ("" when it did; no tag set
+    is no tags)."""
     try:
-        return {t["Key"]: t["Value"] for t in aws.s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
-    except ClientError:
-        return {}
+        return {t["Key"]: t["Value"] for t in aws.s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}, ""
+    except ClientError as exc:
+        code = _code(exc)
+        return {}, "" if code == "NoSuchTagSet" else (code or "an error")
+
+
+def _bucket_tags(aws: Clients, bucket: str) -> dict[str, str]:
+    return _read_bucket_tags(aws, bucket)[0]
 
 
 def keys(aws: Clients, facts: Facts) -> Check:
