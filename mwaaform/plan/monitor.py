@@ -6,7 +6,6 @@ It also refuses cloud look-ups (provider functions, ``Resource.get``): plans mus
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,12 +25,12 @@ class Mocks(pulumi.runtime.Mocks):
         self.states = states
         self.lookups = lookups
         self.preview = preview
-        # The monitor sets the URN being registered here because MockResourceArgs does not carry
-        # it (per thread, should a caller ever run the monitor off the loop's thread).
-        self.current = threading.local()
+        # The URN being registered: the monitor sets it because MockResourceArgs does not carry it
+        # (registrations reach the monitor one at a time, on the event loop's thread).
+        self.urn: str | None = None
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        urn = getattr(self.current, "urn", None) or f"{self.states.stack}::{args.typ}::{args.name}"
+        urn = self.urn or f"{self.states.stack}::{args.typ}::{args.name}"
         resource_id, state = self.states.make(args, urn)
         if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
             return first_preview_state(args.typ, args.inputs, state)
@@ -59,7 +58,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.order: list[str] = []
         self.records: dict[str, dict[str, Any]] = {}
         self.stack_outputs: dict[str, Any] | None = None
-        self._lock = threading.Lock()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return urn_of(self.project, self.stack, qualified_type(parent.split("::")[2] if parent else "", type_), name)
@@ -88,9 +86,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             "import_id": request.importId or None,
             "custom_timeouts": custom_timeouts(request, urn),
         }
-        with self._lock:
-            self.order.append(urn)
-            self.records[urn] = record
+        self.order.append(urn)
+        self.records[urn] = record
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         # As MockMonitor.RegisterResource, except for the answer: the SDK's serializer is a
@@ -105,11 +102,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             custom=bool(request.custom),
             transforms=pulumi_mocks._resolve_callbacks(request.transforms) if request.transforms else [],
         )
-        self.mocks.current.urn = urn
+        self.mocks.urn = urn
         try:
             resource_id, state = self.mocks.new_resource(args)
         finally:
-            self.mocks.current.urn = None
+            self.mocks.urn = None
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=answer(request.object, args.inputs, state))
 
@@ -124,9 +121,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             outputs = plain(json_format.MessageToDict(request.outputs))
             # set_mocks registers the root's (empty) outputs before the program runs, and that
             # call may arrive after the final one: an empty registration never replaces exports.
-            with self._lock:
-                if outputs or self.stack_outputs is None:
-                    self.stack_outputs = outputs
+            if outputs or self.stack_outputs is None:
+                self.stack_outputs = outputs
         return super().RegisterResourceOutputs(request)
 
     def declare(self, args: pulumi.ResourceTransformationArgs) -> None:
